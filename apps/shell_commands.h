@@ -1,0 +1,16 @@
+// The shell's built-in commands: a static table (apps/shell_commands.cpp).
+#pragma once
+
+namespace shell {
+
+struct command {
+    const char* name;
+    int (*run)(int argc, char** argv);
+    const char* help;
+};
+
+const command* find(const char* name);
+const command* begin();
+const command* end();
+
+}  // namespace shell

@@ -1,0 +1,24 @@
+# newlib 3.3.0 from Debian's newlib-source, built once per build tree for the
+# target flags and installed under ${NEWLIB_PREFIX}. The stamp files keep it
+# cached: a rebuild of the kernel never rebuilds newlib.
+include(ExternalProject)
+set(NEWLIB_TARBALL /usr/src/newlib/newlib-3.3.0.tar.xz)
+set(NEWLIB_PREFIX ${CMAKE_BINARY_DIR}/newlib/install)
+set(NEWLIB_INCLUDE ${NEWLIB_PREFIX}/mipsel-elf/include)
+set(NEWLIB_LIBDIR ${NEWLIB_PREFIX}/mipsel-elf/lib)
+ExternalProject_Add(newlib
+  PREFIX ${CMAKE_BINARY_DIR}/newlib
+  DOWNLOAD_COMMAND ""
+  CONFIGURE_COMMAND ""
+  BUILD_COMMAND sh ${CMAKE_SOURCE_DIR}/cmake/newlib-build.sh ${NEWLIB_TARBALL}
+                   ${CMAKE_BINARY_DIR}/newlib/work ${NEWLIB_PREFIX} "${MIPSNET_ARCH_FLAGS}"
+  INSTALL_COMMAND ""
+  BUILD_BYPRODUCTS ${NEWLIB_LIBDIR}/libc.a ${NEWLIB_LIBDIR}/libm.a
+  LOG_BUILD OFF)
+file(MAKE_DIRECTORY ${NEWLIB_INCLUDE})
+add_library(newlib_c STATIC IMPORTED GLOBAL)
+set_target_properties(newlib_c PROPERTIES IMPORTED_LOCATION ${NEWLIB_LIBDIR}/libc.a)
+add_library(newlib_m STATIC IMPORTED GLOBAL)
+set_target_properties(newlib_m PROPERTIES IMPORTED_LOCATION ${NEWLIB_LIBDIR}/libm.a)
+add_dependencies(newlib_c newlib)
+add_dependencies(newlib_m newlib)

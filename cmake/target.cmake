@@ -1,0 +1,60 @@
+# The bootable image: boot code, kernel, board, drivers, libc, apps, newlib.
+include(${CMAKE_SOURCE_DIR}/cmake/newlib.cmake)
+
+execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=include
+                OUTPUT_VARIABLE GCC_INCLUDE OUTPUT_STRIP_TRAILING_WHITESPACE)
+set(CXX_INCLUDE /usr/mipsel-linux-gnu/include/c++/12)
+
+add_library(mipsnet_flags INTERFACE)
+# -nostdinc drops every default path; these come back in this order (CMake
+# would filter the compiler's own include dir out of include_directories()).
+target_compile_options(mipsnet_flags INTERFACE
+  "$<$<COMPILE_LANGUAGE:CXX>:SHELL:-isystem ${CXX_INCLUDE}>"
+  "$<$<COMPILE_LANGUAGE:CXX>:SHELL:-isystem ${CXX_INCLUDE}/mipsel-linux-gnu>"
+  "$<$<COMPILE_LANGUAGE:CXX>:SHELL:-isystem ${CMAKE_SOURCE_DIR}/cmake/shim>"
+  "SHELL:-isystem ${NEWLIB_INCLUDE}" "SHELL:-isystem ${GCC_INCLUDE}")
+target_include_directories(mipsnet_flags INTERFACE ${CMAKE_SOURCE_DIR} ${CMAKE_SOURCE_DIR}/libc/include)
+target_compile_options(mipsnet_flags INTERFACE
+  -nostdinc -ffreestanding -ffunction-sections -fdata-sections -fno-strict-aliasing -fno-common -Wall -Wextra
+  $<$<COMPILE_LANGUAGE:CXX>:-fno-exceptions -fno-rtti -fno-threadsafe-statics -Wno-volatile>
+  $<$<COMPILE_LANGUAGE:ASM>:-D__ASSEMBLY__>)
+set(MIPSNET_HZ 100 CACHE STRING "Timer interrupts per second (jiffies rate)")
+# libc/ provides the POSIX clocks (clock_gettime and friends) that newlib's
+# headers only declare when the platform says so.
+# __LINUX_ERRNO_EXTENSIONS__: newlib names every Linux errno (ESOCKTNOSUPPORT...).
+target_compile_definitions(mipsnet_flags INTERFACE _POSIX_TIMERS=1 _POSIX_MONOTONIC_CLOCK=200112L
+  __LINUX_ERRNO_EXTENSIONS__=1
+  CONFIG_HZ=${MIPSNET_HZ})
+
+
+file(GLOB MIPSNET_TARGET_SOURCES CONFIGURE_DEPENDS
+  ${CMAKE_SOURCE_DIR}/boot/*.S
+  ${CMAKE_SOURCE_DIR}/kernel/arch/mips/*.cpp ${CMAKE_SOURCE_DIR}/kernel/arch/mips/*.S
+  ${CMAKE_SOURCE_DIR}/board/malta/*.cpp
+  ${CMAKE_SOURCE_DIR}/drivers/*.cpp ${CMAKE_SOURCE_DIR}/drivers/*/*.cpp
+  ${CMAKE_SOURCE_DIR}/libc/*.cpp)
+add_library(mipsnet_kernel OBJECT ${MIPSNET_TARGET_SOURCES} ${MIPSNET_PORTABLE_SOURCES})
+target_link_libraries(mipsnet_kernel PUBLIC mipsnet_flags)
+add_dependencies(mipsnet_kernel newlib)
+
+file(GLOB MIPSNET_APP_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/apps/*.cpp)
+add_library(mipsnet_apps OBJECT ${MIPSNET_APP_SOURCES})
+target_link_libraries(mipsnet_apps PUBLIC mipsnet_flags)
+add_dependencies(mipsnet_apps newlib)
+
+set(MIPSNET_LDSCRIPT ${CMAKE_SOURCE_DIR}/boot/kernel.ld)
+
+# mipsnet_image(NAME objects...): link a bootable ELF from the kernel and the
+# given object libraries, with newlib and libgcc.
+function(mipsnet_image name)
+  add_executable(${name} $<TARGET_OBJECTS:mipsnet_kernel> ${ARGN})
+  set_target_properties(${name} PROPERTIES SUFFIX ".elf" LINK_DEPENDS ${MIPSNET_LDSCRIPT})
+  target_link_libraries(${name} PRIVATE mipsnet_flags)
+  target_link_options(${name} PRIVATE -T ${MIPSNET_LDSCRIPT} -Wl,--gc-sections
+    -Wl,-Map=${CMAKE_CURRENT_BINARY_DIR}/${name}.map)
+  target_link_libraries(${name} PRIVATE -Wl,--start-group newlib_c newlib_m gcc -Wl,--end-group)
+  add_custom_command(TARGET ${name} POST_BUILD
+    COMMAND ${CMAKE_SIZE} $<TARGET_FILE:${name}>)
+endfunction()
+
+mipsnet_image(kernel $<TARGET_OBJECTS:mipsnet_apps>)

@@ -1,0 +1,56 @@
+#include "kernel/arch.h"
+
+#include "kernel/arch/mips/cache.h"
+#include "kernel/arch/mips/traps.h"
+#include "kernel/board.h"
+#include "kernel/cmdline.h"
+#include "kernel/mm/brk.h"
+#include "kernel/printk.h"
+#include "kernel/time.h"
+#include "kernel/uaccess.h"
+
+extern "C" char __kernel_start[], _end[];
+
+namespace {
+// QEMU Malta: 320 MHz CPU, Count every second cycle of a whole-ns period (6 ns).
+constexpr uint32_t fallback_counter_hz = 166670000;
+constexpr uintptr_t first_usable = mips::kseg0 + 0x1000;  // above the vectors page
+}
+
+namespace arch {
+
+void setup(uint32_t ram_bytes) {
+    mips::trap_init();
+    mips::cpu_irq_init();
+    const auto& c = mips::caches();
+    pr_info("CPU: caches I %u kB/%u B lines, D %u kB/%u B lines\n", c.isize / 1024, c.iline,
+            c.dsize / 1024, c.dline);
+    if (ram_bytes == 0 || ram_bytes > 256u << 20) {
+        ram_bytes = 32u << 20;
+    }
+    mm::set_ram_total(ram_bytes);
+    uintptr_t ram_end = mips::kseg0 + ram_bytes;
+    uaccess_set_range(first_usable, ram_end);
+    mm::brk_init(reinterpret_cast<uintptr_t>(_end), ram_end);
+    pr_info("Memory: %u kB RAM, kernel %08lx-%08lx\n", ram_bytes / 1024,
+            static_cast<unsigned long>(reinterpret_cast<uintptr_t>(__kernel_start)),
+            static_cast<unsigned long>(reinterpret_cast<uintptr_t>(_end)));
+}
+
+void time_init() {
+    long forced = cmdline::get_int("mips_hpt_frequency", 0);
+    uint32_t hz = forced > 0 ? static_cast<uint32_t>(forced) : board::calibrate_cycles_hz();
+    if (hz == 0) {
+        hz = fallback_counter_hz;
+        pr_warn("clocksource: no board timer to measure against, assuming %u Hz\n", hz);
+    }
+    mips::set_counter_hz(hz);
+    ::time_init();
+    uint64_t wall = board::read_persistent_clock();
+    set_realtime_base(wall * 1000000000ull);
+    mips::timer_init(HZ);
+    pr_info("clocksource: MIPS counter at %u.%03u MHz, tick %u Hz\n", hz / 1000000,
+            hz / 1000 % 1000, HZ);
+}
+
+}  // namespace arch

@@ -1,0 +1,101 @@
+// start_kernel(): from the boot code to the first app.
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kernel/apps.h"
+#include "kernel/arch.h"
+#include "kernel/board.h"
+#include "kernel/cmdline.h"
+#include "kernel/cpu.h"
+#include "kernel/printk.h"
+#include "kernel/time.h"
+#include "kernel/version.h"
+
+extern "C" {
+using ctor_fn = void (*)();
+extern ctor_fn __init_array_start[], __init_array_end[];
+}
+
+namespace {
+
+void run_constructors() {
+    for (ctor_fn* f = __init_array_start; f != __init_array_end; ++f) {
+        (*f)();
+    }
+}
+
+// QEMU's Malta loader (7.2) enters with a0 = -1 although argv holds the file
+// name and the -append line, with envp right behind them; YAMON passes a
+// real argc. Trust argc when it is sane, else count up to envp.
+int loader_argc(int argc, char** argv, char** envp) {
+    constexpr int max_args = 32;
+    if (argc > 0 && argc <= max_args) {
+        return argc;
+    }
+    if (argv && envp > argv && envp - argv <= max_args) {
+        return static_cast<int>(envp - argv);
+    }
+    return 0;
+}
+
+constexpr size_t max_app_args = 8;
+
+// "apps=shell,ping" starts each named app in turn; its arguments come from
+// "<name>.args=a:b:c" (colons, since spaces separate kernel parameters).
+void run_app(const char* name) {
+    const app_desc* app = app_find(name);
+    if (!app) {
+        pr_err("apps: no app named '%s'\n", name);
+        return;
+    }
+    static char argbuf[256];
+    char* argv[max_app_args + 1] = {const_cast<char*>(app->name)};
+    int argc = 1;
+    char key[48];
+    snprintf(key, sizeof key, "%s.args", name);
+    if (const char* args = cmdline::get(key)) {
+        strncpy(argbuf, args, sizeof argbuf - 1);
+        for (char* tok = strtok(argbuf, ":"); tok && argc < static_cast<int>(max_app_args);
+             tok = strtok(nullptr, ":")) {
+            argv[argc++] = tok;
+        }
+    }
+    argv[argc] = nullptr;
+    pr_info("apps: starting %s\n", name);
+    int status = app_run(*app, argc, argv);
+    pr_info("apps: %s exited with status %d\n", name, status);
+}
+
+}  // namespace
+
+extern "C" [[noreturn]] void start_kernel(int argc, char** argv, char** envp, uint32_t ram_bytes) {
+    (void)envp;
+    uint32_t boot_cycles = cpu::cycles();
+    board::early_init();
+    cmdline::init_from_argv(loader_argc(argc, argv, envp), argv);  // before anything reuses it
+    run_constructors();
+    klog::set_console_level(static_cast<int>(cmdline::get_int("loglevel", 7)));
+    pr_info("%s %s %s (%s)\n", kernel_version::sysname, kernel_version::release,
+            kernel_version::version, board::name());
+    pr_info("Kernel command line: %s\n", cmdline::str());
+    arch::setup(ram_bytes);
+    board::init();
+    arch::time_init();
+    cpu::local_irq_enable();
+    uint64_t boot_ns = cycles_to_ns(cpu::cycles() - boot_cycles);
+    pr_info("Boot took %lu us from entry to first app\n", static_cast<unsigned long>(boot_ns / 1000));
+
+    if (!cmdline::get("apps")) {
+        run_app("shell");
+    } else {
+        char name[32];
+        for (size_t i = 0; cmdline::get_list_item("apps", i, name, sizeof name); ++i) {
+            run_app(name);
+        }
+    }
+    pr_info("apps: all apps have exited; system idle\n");
+    for (;;) {
+        cpu::wait_for_interrupt();
+    }
+}

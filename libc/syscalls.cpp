@@ -1,0 +1,150 @@
+// newlib's system stubs (for mips*-elf it calls them by their plain names;
+// only _exit keeps its underscore), each one a syscall into the kernel.
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/times.h>
+#include <sys/klog.h>
+#include <sys/reboot.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kernel/uapi/types.h"
+#include "libc/errno_map.h"
+#include "libc/syscall.h"
+
+namespace libc {
+long syscall_return(sysret r) {
+    if (r.error) {
+        errno = errno_from_linux(r.v0);
+        return -1;
+    }
+    return r.v0;
+}
+}  // namespace libc
+
+extern "C" {
+
+int read(int fd, void* buf, size_t n) { return static_cast<int>(libc::do_syscall(uapi::NR_read, fd, buf, n)); }
+int write(int fd, const void* buf, size_t n) {
+    return static_cast<int>(libc::do_syscall(uapi::NR_write, fd, buf, n));
+}
+int close(int fd) { return static_cast<int>(libc::do_syscall(uapi::NR_close, fd)); }
+int open(const char* path, int flags, ...) {
+    va_list ap;
+    va_start(ap, flags);
+    int mode = va_arg(ap, int);
+    va_end(ap);
+    return static_cast<int>(libc::do_syscall(uapi::NR_open, path, flags, mode));
+}
+off_t lseek(int fd, off_t off, int whence) {
+    return static_cast<off_t>(libc::do_syscall(uapi::NR_lseek, fd, off, whence));
+}
+int getpid() { return static_cast<int>(libc::do_syscall(uapi::NR_getpid)); }
+int kill(int pid, int sig) { return static_cast<int>(libc::do_syscall(uapi::NR_kill, pid, sig)); }
+void _exit(int status) {
+    for (;;) {
+        libc::do_syscall(uapi::NR_exit, status);
+    }
+}
+
+int fstat(int fd, struct ::stat* st) {
+    uapi::stat k{};
+    if (libc::do_syscall(uapi::NR_fstat, fd, &k) < 0) {
+        return -1;
+    }
+    memset(st, 0, sizeof *st);
+    st->st_dev = static_cast<dev_t>(k.st_dev);
+    st->st_ino = static_cast<ino_t>(k.st_ino);
+    st->st_mode = static_cast<mode_t>(k.st_mode);
+    st->st_nlink = static_cast<nlink_t>(k.st_nlink);
+    st->st_rdev = static_cast<dev_t>(k.st_rdev);
+    st->st_size = k.st_size;
+    st->st_blksize = k.st_blksize;
+    st->st_blocks = k.st_blocks;
+    return 0;
+}
+
+int isatty(int fd) {
+    char termios[64];  // struct termios: only whether TCGETS succeeds matters
+    if (libc::do_syscall(uapi::NR_ioctl, fd, uapi::tcgets, termios) < 0) {
+        return 0;
+    }
+    return 1;
+}
+
+void* sbrk(ptrdiff_t incr) {
+    static uintptr_t cur;
+    if (cur == 0) {
+        cur = static_cast<uintptr_t>(libc::do_syscall(uapi::NR_brk, 0));
+    }
+    uintptr_t want = cur + static_cast<uintptr_t>(incr);
+    uintptr_t got = static_cast<uintptr_t>(libc::do_syscall(uapi::NR_brk, want));
+    if (got != want) {
+        errno = ENOMEM;
+        return reinterpret_cast<void*>(-1);
+    }
+    uintptr_t old = cur;
+    cur = got;
+    return reinterpret_cast<void*>(old);
+}
+
+// newlib's time_t is 64 bits; the o32 kernel ABI's is 32: convert.
+int gettimeofday(struct timeval* tv, void* tz) {
+    uapi::timeval k{};
+    if (libc::do_syscall(uapi::NR_gettimeofday, tv ? &k : nullptr, tz) < 0) {
+        return -1;
+    }
+    if (tv) {
+        tv->tv_sec = static_cast<time_t>(static_cast<unsigned long>(k.tv_sec));
+        tv->tv_usec = k.tv_usec;
+    }
+    return 0;
+}
+
+clock_t times(struct tms* buf) { return static_cast<clock_t>(libc::do_syscall(uapi::NR_times, buf)); }
+
+int uname(struct utsname* name) { return static_cast<int>(libc::do_syscall(uapi::NR_uname, name)); }
+int sysinfo(struct sysinfo* info) { return static_cast<int>(libc::do_syscall(uapi::NR_sysinfo, info)); }
+int klogctl(int type, char* buf, int len) {
+    return static_cast<int>(libc::do_syscall(uapi::NR_syslog, type, buf, len));
+}
+int reboot(int cmd) {
+    return static_cast<int>(libc::do_syscall(uapi::NR_reboot, uapi::reboot_magic1, uapi::reboot_magic2, cmd, 0));
+}
+
+// newlib numbers the clocks its own way (<time.h>); the kernel uses Linux's.
+int clock_gettime(clockid_t id, struct timespec* tp) {
+    long linux_id;
+    switch (id) {
+    case CLOCK_REALTIME: linux_id = static_cast<long>(uapi::clockid::realtime); break;
+    case CLOCK_MONOTONIC: linux_id = static_cast<long>(uapi::clockid::monotonic); break;
+    default: errno = EINVAL; return -1;
+    }
+    uapi::timespec k{};
+    if (libc::do_syscall(uapi::NR_clock_gettime, linux_id, &k) < 0) {
+        return -1;
+    }
+    tp->tv_sec = static_cast<time_t>(static_cast<unsigned long>(k.tv_sec));
+    tp->tv_nsec = k.tv_nsec;
+    return 0;
+}
+
+// syscall(2): the generic entry, for numbers libc has no wrapper for.
+long syscall(long nr, ...) {
+    va_list ap;
+    va_start(ap, nr);
+    long a[6];
+    for (long& x : a) {
+        x = va_arg(ap, long);
+    }
+    va_end(ap);
+    return libc::syscall_return(libc::raw_syscall6(nr, a[0], a[1], a[2], a[3], a[4], a[5]));
+}
+
+}  // extern "C"

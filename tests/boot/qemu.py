@@ -1,0 +1,76 @@
+"""Drive a mipsnet image in QEMU's Malta through its serial console."""
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+KERNEL = os.environ.get("MIPSNET_KERNEL", os.path.join(ROOT, "build/malta/kernel.elf"))
+PROMPT = "mipsnet> "
+
+
+class Qemu:
+    """One QEMU run: output is collected by a thread; expect() searches it."""
+
+    def __init__(self, append="", kernel=KERNEL, net=("-nic", "none"), extra=(), wrapper=()):
+        cmd = list(wrapper) + [
+            "qemu-system-mipsel", "-M", "malta", "-m", "128", "-nographic", "-vga", "none",
+            "-no-reboot", "-semihosting", *net, *extra, "-kernel", kernel, "-append", append,
+        ]
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.output = ""
+        self.pos = 0
+        self.lock = threading.Lock()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        while True:
+            chunk = self.proc.stdout.read1(4096)
+            if not chunk:
+                return
+            with self.lock:
+                self.output += chunk.decode("utf-8", "replace").replace("\r", "")
+
+    def expect(self, pattern, timeout=20):
+        """Wait for pattern (a regex) after the last match; return the match."""
+        deadline = time.monotonic() + timeout
+        rx = re.compile(pattern)
+        while True:
+            with self.lock:
+                m = rx.search(self.output, self.pos)
+                if m:
+                    self.pos = m.end()
+                    return m
+            if time.monotonic() > deadline or (self.proc.poll() is not None and not self.reader.is_alive()):
+                raise AssertionError(f"timed out waiting for {pattern!r}; output:\n{self.output[-3000:]}")
+            time.sleep(0.02)
+
+    def send(self, text):
+        self.proc.stdin.write(text.encode())
+        self.proc.stdin.flush()
+
+    def run(self, command, timeout=20):
+        """Type a shell command; return what it printed before the next prompt."""
+        self.send(command + "\r")
+        self.expect(re.escape(command) + "\n", timeout)
+        start = self.pos
+        self.expect(re.escape(PROMPT), timeout)
+        with self.lock:
+            return self.output[start:self.pos - len(PROMPT)]
+
+    def wait_exit(self, timeout=20):
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"QEMU still running after {timeout}s; output:\n{self.output[-3000:]}")
+
+    def close(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        self.reader.join(2)

@@ -1,0 +1,91 @@
+#include <CppUTest/TestHarness.h>
+
+#include <string.h>
+
+#include "kernel/syscall.h"
+#include "kernel/syscalls.h"
+#include "kernel/uaccess.h"
+#include "kernel/uapi/errno.h"
+#include "kernel/uapi/types.h"
+#include "kernel/uapi/unistd.h"
+
+namespace {
+long add3(int a, long b, unsigned c) { return a + b + static_cast<long>(c); }
+long ptr_arg(const char* p) { return p ? p[0] : -1; }
+
+char user_area[4096];
+}  // namespace
+
+TEST_GROUP(syscall) {
+    void setup() override {
+        uaccess_set_range(reinterpret_cast<uintptr_t>(user_area),
+                          reinterpret_cast<uintptr_t>(user_area) + sizeof user_area);
+    }
+};
+
+TEST(syscall, entry_adapts_argument_types) {
+    syscall_args a{{1, 2, 3}};
+    LONGS_EQUAL(6, syscall_entry<add3>(a));
+    a.a[0] = -5;
+    LONGS_EQUAL(0, syscall_entry<add3>(a));
+    user_area[0] = 'x';
+    syscall_args p{{static_cast<long>(reinterpret_cast<uintptr_t>(user_area))}};
+    LONGS_EQUAL('x', syscall_entry<ptr_arg>(p));
+}
+
+TEST(syscall, unknown_numbers_are_enosys) {
+    syscall_args a{};
+    LONGS_EQUAL(-ENOSYS, do_syscall(9999, a));
+    LONGS_EQUAL(-ENOSYS, do_syscall(-1, a));
+    LONGS_EQUAL(-ENOSYS, do_syscall(uapi::NR_Linux - 1, a));
+    LONGS_EQUAL(-ENOSYS, do_syscall(uapi::NR_Linux + uapi::NR_syscalls, a));
+    LONGS_EQUAL(-ENOSYS, do_syscall(uapi::NR_fork, a));  // a real number with no handler
+    POINTERS_EQUAL(nullptr, syscall_name(9999));
+}
+
+TEST(syscall, known_numbers_dispatch) {
+    syscall_args a{};
+    LONGS_EQUAL(1, do_syscall(uapi::NR_getpid, a));
+    STRCMP_EQUAL("getpid", syscall_name(uapi::NR_getpid));
+    STRCMP_EQUAL("write", syscall_name(uapi::NR_write));
+}
+
+TEST(syscall, uname_fills_and_checks_pointer) {
+    auto* u = reinterpret_cast<uapi::new_utsname*>(user_area);
+    LONGS_EQUAL(0, sys_newuname(u));
+    STRCMP_EQUAL("mipsnet", u->sysname);
+    STRCMP_EQUAL("mips", u->machine);
+    LONGS_EQUAL(-EFAULT, sys_newuname(nullptr));
+    LONGS_EQUAL(-EFAULT, sys_newuname(reinterpret_cast<uapi::new_utsname*>(user_area + 4000)));
+}
+
+TEST(syscall, write_and_read_check_fd_and_buffer) {
+    LONGS_EQUAL(-EBADF, sys_write(7, user_area, 1));
+    LONGS_EQUAL(-EBADF, sys_write(-1, user_area, 1));
+    LONGS_EQUAL(-EFAULT, sys_write(1, nullptr, 5));
+    LONGS_EQUAL(-EFAULT, sys_write(1, user_area + 4090, 10));
+    LONGS_EQUAL(0, sys_write(1, nullptr, 0));
+    LONGS_EQUAL(-EFAULT, sys_read(0, nullptr, 1));
+    LONGS_EQUAL(-EBADF, sys_read(3, user_area, 1));
+}
+
+TEST(syscall, reboot_needs_the_magic) {
+    LONGS_EQUAL(-EINVAL, sys_reboot(0, 0, static_cast<unsigned>(uapi::reboot_cmd::power_off), nullptr));
+    LONGS_EQUAL(-EINVAL, sys_reboot(static_cast<int>(uapi::reboot_magic1), static_cast<int>(uapi::reboot_magic2), 0x1234, nullptr));
+}
+
+TEST(syscall, syslog_rejects_bad_actions) {
+    LONGS_EQUAL(-EINVAL, sys_syslog(99, nullptr, 0));
+    LONGS_EQUAL(-EINVAL, sys_syslog(3, user_area, -1));
+    LONGS_EQUAL(-EFAULT, sys_syslog(3, nullptr, 10));
+    LONGS_EQUAL(-EINVAL, sys_syslog(8, nullptr, 0));
+    CHECK(sys_syslog(10, nullptr, 0) > 0);
+}
+
+TEST(syscall, clock_gettime_ids) {
+    auto* ts = reinterpret_cast<uapi::timespec*>(user_area);
+    LONGS_EQUAL(0, sys_clock_gettime(1, ts));
+    LONGS_EQUAL(0, sys_clock_gettime(0, ts));
+    LONGS_EQUAL(-EINVAL, sys_clock_gettime(42, ts));
+    LONGS_EQUAL(-EFAULT, sys_clock_gettime(1, nullptr));
+}

@@ -1,0 +1,13 @@
+#!/bin/sh
+# Builds the Malta image and boots it in QEMU with the serial console on this
+# terminal (Ctrl-A x quits) and user-mode networking: host port 8080 is
+# forwarded to the guest's port 80. Extra arguments go to the kernel command
+# line, e.g. tools/boot.sh loglevel=4 apps=shell
+set -eu
+cd "$(dirname "$0")/.."
+tools/deps.sh boot
+[ -f build/malta/CMakeCache.txt ] || cmake --preset malta >/dev/null
+cmake --build build/malta -j"$(nproc)" >/dev/null
+exec qemu-system-mipsel -M malta -m 128 -nographic -vga none -no-reboot -semihosting \
+  -netdev user,id=n0,hostfwd=tcp::8080-:80 -device pcnet,netdev=n0,romfile= \
+  -kernel build/malta/kernel.elf -append "$*"
