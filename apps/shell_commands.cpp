@@ -45,7 +45,7 @@ int cmd_uptime(int, char**) {
     }
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    printf("up %ld:%02ld:%02ld (%ld.%03ld s), %u app(s)\n", si.uptime / 3600, si.uptime / 60 % 60,
+    printf("up %ld:%02ld:%02ld (%ld.%03ld s), %u threads\n", si.uptime / 3600, si.uptime / 60 % 60,
            si.uptime % 60, static_cast<long>(ts.tv_sec), ts.tv_nsec / 1000000, si.procs);
     return 0;
 }

@@ -1,9 +1,10 @@
 #include "kernel/apps.h"
 
-#include <setjmp.h>
 #include <string.h>
 
-#include "kernel/panic.h"
+#include "kernel/cpu.h"
+#include "kernel/libc_glue.h"
+#include "kernel/sched/sched.h"
 #include "kernel/syscalls.h"
 
 extern "C" const app_desc __start_mipsnet_apps[];
@@ -11,12 +12,54 @@ extern "C" const app_desc __stop_mipsnet_apps[];
 
 namespace {
 
-struct running_app {
-    jmp_buf exit_point;
-    int status;
-    running_app* outer;
+constexpr size_t max_running = 32;
+
+// What an app thread starts with: its argv, copied out of the caller's memory.
+struct app_start {
+    const app_desc* app;
+    int argc;
+    char* argv[APP_MAX_ARGS + 1];
+    char strings[APP_ARG_BYTES];
+    bool used;
 };
-running_app* current_app;
+app_start starts[max_running];
+
+app_start* alloc_start() {
+    cpu::irq_guard guard;
+    for (app_start& s : starts) {
+        if (!s.used) {
+            s.used = true;
+            return &s;
+        }
+    }
+    return nullptr;
+}
+
+bool copy_args(app_start* s, int argc, const char* const* argv) {
+    if (argc < 0 || argc > APP_MAX_ARGS) {
+        return false;
+    }
+    size_t used = 0;
+    for (int i = 0; i < argc; ++i) {
+        size_t n = strlen(argv[i]) + 1;
+        if (used + n > sizeof s->strings) {
+            return false;
+        }
+        memcpy(s->strings + used, argv[i], n);
+        s->argv[i] = s->strings + used;
+        used += n;
+    }
+    s->argv[argc] = nullptr;
+    s->argc = argc;
+    return true;
+}
+
+void app_thread(void* p) {
+    auto* s = static_cast<app_start*>(p);
+    int status = s->app->main(s->argc, s->argv);
+    libc_thread_exit();
+    do_exit(status & 0xff);
+}
 
 }  // namespace
 
@@ -32,23 +75,34 @@ const app_desc* app_find(const char* name) {
     return nullptr;
 }
 
-int app_run(const app_desc& app, int argc, char** argv) {
-    running_app self{};
-    self.outer = current_app;
-    current_app = &self;
-    if (setjmp(self.exit_point) == 0) {
-        self.status = app.main(argc, argv);
+task_struct* app_spawn(const app_desc& app, int argc, const char* const* argv) {
+    app_start* s = alloc_start();
+    if (!s) {
+        return nullptr;
     }
-    current_app = self.outer;
-    return self.status;
+    s->app = &app;
+    void* libc = copy_args(s, argc, argv) ? libc_thread_state_create() : nullptr;
+    task_struct* t = libc ? kthread_create(app_thread, s, app.name, DEFAULT_PRIO,
+                                           app.stack_size ? app.stack_size : THREAD_STACK_DEFAULT)
+                          : nullptr;
+    if (!t) {
+        libc_thread_state_destroy(libc);
+        s->used = false;
+        return nullptr;
+    }
+    t->libc_reent = libc;
+    t->flags |= PF_APP | ((app.flags & APP_PRIVILEGED) ? PF_PRIVILEGED : 0);
+    wake_up_process(t);
+    return t;
 }
 
-void app_exit(int status) {
-    if (!current_app) {
-        panic("exit(%d) with no app running", status);
-    }
-    current_app->status = status;
-    longjmp(current_app->exit_point, 1);
+int app_wait(task_struct* t) {
+    int status = wait_task_exit(t);
+    auto* s = static_cast<app_start*>(t->arg);
+    libc_thread_state_destroy(t->libc_reent);
+    release_task(t);
+    s->used = false;
+    return status & 0xff;
 }
 
-long sys_exit(int status) { app_exit(status & 0xff); }
+long sys_exit(int status) { do_exit(status & 0xff); }

@@ -2,6 +2,7 @@
 
 #include "kernel/board.h"
 #include "kernel/cpu.h"
+#include "kernel/sched/wait.h"
 #include "kernel/syscalls.h"
 #include "kernel/uaccess.h"
 #include "kernel/uapi/errno.h"
@@ -13,6 +14,7 @@ char rx_ring[rx_size];
 volatile size_t rx_head;         // written by the interrupt
 volatile size_t rx_tail;         // written by readers
 size_t dropped;
+wait_queue_head rx_wait;
 
 }  // namespace
 
@@ -25,6 +27,7 @@ void receive(char c) {
     }
     rx_ring[rx_head & (rx_size - 1)] = c;
     rx_head = rx_head + 1;
+    wake_up(&rx_wait);
 }
 
 size_t rx_available() { return rx_head - rx_tail; }
@@ -34,9 +37,7 @@ long read(char* buf, size_t count) {
     if (count == 0) {
         return 0;
     }
-    while (rx_available() == 0) {
-        cpu::wait_for_interrupt();
-    }
+    wait_event(rx_wait, [] { return rx_available() != 0; });
     cpu::irq_guard guard;
     size_t n = 0;
     while (n < count && rx_tail != rx_head) {

@@ -8,7 +8,9 @@
 #include "kernel/board.h"
 #include "kernel/cmdline.h"
 #include "kernel/cpu.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/sched/sched.h"
 #include "kernel/time.h"
 #include "kernel/version.h"
 
@@ -39,32 +41,55 @@ int loader_argc(int argc, char** argv, char** envp) {
     return 0;
 }
 
-constexpr size_t max_app_args = 8;
-
-// "apps=shell,ping" starts each named app in turn; its arguments come from
-// "<name>.args=a:b:c" (colons, since spaces separate kernel parameters).
-void run_app(const char* name) {
+// "apps=shell,ping" starts each named app as a thread; its arguments come
+// from "<name>.args=a:b:c" (colons, since spaces separate kernel parameters).
+task_struct* start_app(const char* name) {
     const app_desc* app = app_find(name);
     if (!app) {
         pr_err("apps: no app named '%s'\n", name);
-        return;
+        return nullptr;
     }
-    static char argbuf[256];
-    char* argv[max_app_args + 1] = {const_cast<char*>(app->name)};
+    static char argbuf[APP_ARG_BYTES];
+    const char* argv[APP_MAX_ARGS + 1] = {app->name};
     int argc = 1;
     char key[48];
     snprintf(key, sizeof key, "%s.args", name);
     if (const char* args = cmdline::get(key)) {
         strncpy(argbuf, args, sizeof argbuf - 1);
-        for (char* tok = strtok(argbuf, ":"); tok && argc < static_cast<int>(max_app_args);
-             tok = strtok(nullptr, ":")) {
+        for (char* tok = strtok(argbuf, ":"); tok && argc < APP_MAX_ARGS; tok = strtok(nullptr, ":")) {
             argv[argc++] = tok;
         }
     }
-    argv[argc] = nullptr;
-    pr_info("apps: starting %s\n", name);
-    int status = app_run(*app, argc, argv);
-    pr_info("apps: %s exited with status %d\n", name, status);
+    task_struct* t = app_spawn(*app, argc, argv);
+    if (!t) {
+        pr_err("apps: cannot start %s: out of memory or arguments too long\n", name);
+        return nullptr;
+    }
+    pr_info("apps: started %s (pid %d)\n", name, t->pid);
+    return t;
+}
+
+// Linux's kernel_init: start the apps, then reap them as they end.
+void init_thread(void*) {
+    task_struct* running[APP_MAX_ARGS] = {};
+    size_t n = 0;
+    if (!cmdline::get("apps")) {
+        running[n++] = start_app("shell");
+    } else {
+        char name[32];
+        for (size_t i = 0; n < APP_MAX_ARGS && cmdline::get_list_item("apps", i, name, sizeof name); ++i) {
+            running[n++] = start_app(name);
+        }
+    }
+    for (size_t i = 0; i < n; ++i) {
+        if (running[i]) {
+            char comm[TASK_COMM_LEN];
+            memcpy(comm, running[i]->comm, sizeof comm);
+            int status = app_wait(running[i]);
+            pr_info("apps: %s exited with status %d\n", comm, status);
+        }
+    }
+    pr_info("apps: all apps have exited; system idle\n");
 }
 
 }  // namespace
@@ -81,21 +106,13 @@ extern "C" [[noreturn]] void start_kernel(int argc, char** argv, char** envp, ui
     pr_info("Kernel command line: %s\n", cmdline::str());
     arch::setup(ram_bytes);
     board::init();
+    sched_init();
     arch::time_init();
     cpu::local_irq_enable();
     uint64_t boot_ns = cycles_to_ns(cpu::cycles() - boot_cycles);
     pr_info("Boot took %lu us from entry to first app\n", static_cast<unsigned long>(boot_ns / 1000));
-
-    if (!cmdline::get("apps")) {
-        run_app("shell");
-    } else {
-        char name[32];
-        for (size_t i = 0; cmdline::get_list_item("apps", i, name, sizeof name); ++i) {
-            run_app(name);
-        }
+    if (!kthread_run(init_thread, nullptr, "init", DEFAULT_PRIO - 1)) {
+        panic("cannot start init");
     }
-    pr_info("apps: all apps have exited; system idle\n");
-    for (;;) {
-        cpu::wait_for_interrupt();
-    }
+    cpu_idle();
 }

@@ -5,13 +5,14 @@
 #include "kernel/cmdline.h"
 #include "kernel/mm/brk.h"
 #include "kernel/printk.h"
+#include "kernel/sched/sched.h"
 #include "kernel/syscalls.h"
 #include "kernel/time.h"
 #include "kernel/uaccess.h"
 #include "kernel/uapi/errno.h"
 #include "kernel/version.h"
 
-long sys_getpid() { return 1; }
+long sys_getpid() { return current->pid; }
 long sys_getppid() { return 0; }
 
 long sys_newuname(uapi::new_utsname* name) {
@@ -31,7 +32,7 @@ long sys_sysinfo(uapi::sysinfo* info) {
     s.uptime = static_cast<int32_t>(ktime_get_ns() / 1000000000u);
     s.totalram = mm::ram_total();
     s.freeram = mm::brk_limit() - mm::brk_current();
-    s.procs = 1;
+    s.procs = static_cast<uint16_t>(nr_tasks());
     s.mem_unit = 1;
     return copy_to_user(info, &s, sizeof s);
 }

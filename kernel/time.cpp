@@ -1,6 +1,7 @@
 #include "kernel/time.h"
 
 #include "kernel/cpu.h"
+#include "kernel/sched/sched.h"
 
 volatile unsigned long jiffies;
 
@@ -35,8 +36,9 @@ void time_init() {
 }
 
 void do_timer(unsigned long ticks) {
-    jiffies += ticks;
+    jiffies = jiffies + ticks;
     get_cycles64();
+    sched_tick();
 }
 
 uint64_t ktime_get_ns() { return cycles_to_ns(get_cycles64()); }

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kernel/libc_glue.h"
 #include "kernel/uapi/types.h"
 #include "libc/errno_map.h"
 #include "libc/syscall.h"
@@ -48,6 +49,7 @@ off_t lseek(int fd, off_t off, int whence) {
 int getpid() { return static_cast<int>(libc::do_syscall(uapi::NR_getpid)); }
 int kill(int pid, int sig) { return static_cast<int>(libc::do_syscall(uapi::NR_kill, pid, sig)); }
 void _exit(int status) {
+    libc_thread_exit();  // newlib's exit() flushes only the global streams
     for (;;) {
         libc::do_syscall(uapi::NR_exit, status);
     }

@@ -1,3 +1,8 @@
 #include <CppUTest/CommandLineTestRunner.h>
 
-int main(int argc, char** argv) { return CommandLineTestRunner::RunAllTests(argc, argv); }
+#include "kernel/sched/sched.h"
+
+int main(int argc, char** argv) {
+    sched_init();  // the test runner is the idle task, as the boot context is on the target
+    return CommandLineTestRunner::RunAllTests(argc, argv);
+}

@@ -9,6 +9,7 @@
 #include "kernel/irq.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/sched/sched.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 
@@ -192,6 +193,7 @@ extern "C" void do_trap(pt_regs* regs) {
     switch (static_cast<exc>(mips::cause::exccode(regs->cp0_cause))) {
     case exc::interrupt:
         mips::handle_interrupt(regs);
+        preempt_schedule_irq();
         break;
     case exc::sys:
         mips::handle_syscall(regs);

@@ -1,0 +1,67 @@
+// Wait queues: a thread sleeps on a wait_queue_head until an event it waits
+// for happens; whoever makes it happen calls wake_up(). Linux's interface.
+#pragma once
+#include "kernel/list.h"
+
+struct task_struct;
+
+struct wait_queue_head {
+    list_head head;
+};
+
+struct wait_queue_entry {
+    task_struct* task;
+    list_head entry;
+    bool exclusive;
+};
+
+void init_waitqueue_head(wait_queue_head* wq);
+// Queue the caller and mark it asleep; then test the condition, then
+// schedule(). Marking before testing means a wake_up between the test and
+// schedule() is not lost.
+void prepare_to_wait(wait_queue_head* wq, wait_queue_entry* wait, bool interruptible);
+void prepare_to_wait_exclusive(wait_queue_head* wq, wait_queue_entry* wait, bool interruptible);
+void finish_wait(wait_queue_head* wq, wait_queue_entry* wait);
+// Wakes every non-exclusive waiter and at most nr_exclusive exclusive ones.
+void __wake_up(wait_queue_head* wq, int nr_exclusive);
+inline void wake_up(wait_queue_head* wq) { __wake_up(wq, 1); }
+inline void wake_up_all(wait_queue_head* wq) { __wake_up(wq, 0); }
+inline void wake_up_interruptible(wait_queue_head* wq) { __wake_up(wq, 1); }
+bool waitqueue_active(const wait_queue_head* wq);
+
+long schedule_timeout(long timeout);     // jiffies; MAX_SCHEDULE_TIMEOUT for none
+constexpr long MAX_SCHEDULE_TIMEOUT = 0x7fffffff;
+
+// wait_event_timeout(wq, cond, timeout): sleeps until cond() holds or the
+// timeout (jiffies) passes. Returns 0 on timeout with cond() false, else the
+// jiffies left (at least 1), as Linux. There are no signals, so the
+// interruptible form only differs in the task state shown by ps.
+template <typename Cond>
+long wait_event_timeout(wait_queue_head& wq, Cond cond, long timeout, bool interruptible = true) {
+    wait_queue_entry wait{};
+    for (;;) {
+        prepare_to_wait(&wq, &wait, interruptible);
+        if (cond()) {
+            break;
+        }
+        if (timeout == 0) {
+            break;
+        }
+        timeout = schedule_timeout(timeout);
+    }
+    finish_wait(&wq, &wait);
+    if (cond()) {
+        return timeout ? timeout : 1;
+    }
+    return 0;
+}
+
+template <typename Cond>
+void wait_event(wait_queue_head& wq, Cond cond) {
+    wait_event_timeout(wq, cond, MAX_SCHEDULE_TIMEOUT, false);
+}
+
+template <typename Cond>
+long wait_event_interruptible_timeout(wait_queue_head& wq, Cond cond, long timeout) {
+    return wait_event_timeout(wq, cond, timeout, true);
+}
