@@ -12,6 +12,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched/sched.h"
 #include "kernel/time.h"
+#include "kernel/trace.h"
 #include "kernel/version.h"
 
 extern "C" {
@@ -101,6 +102,7 @@ extern "C" [[noreturn]] void start_kernel(int argc, char** argv, char** envp, ui
     cmdline::init_from_argv(loader_argc(argc, argv, envp), argv);  // before anything reuses it
     run_constructors();
     klog::set_console_level(static_cast<int>(cmdline::get_int("loglevel", 7)));
+    trace::init_from_cmdline();
     pr_info("%s %s %s (%s)\n", kernel_version::sysname, kernel_version::release,
             kernel_version::version, board::name());
     pr_info("Kernel command line: %s\n", cmdline::str());

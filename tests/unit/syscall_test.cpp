@@ -47,8 +47,8 @@ TEST(syscall, unknown_numbers_are_enosys) {
 TEST(syscall, known_numbers_dispatch) {
     syscall_args a{};
     LONGS_EQUAL(current->pid, do_syscall(uapi::NR_getpid, a));
-    STRCMP_EQUAL("getpid", syscall_name(uapi::NR_getpid));
-    STRCMP_EQUAL("write", syscall_name(uapi::NR_write));
+    STRCMP_EQUAL("sys_getpid", syscall_name(uapi::NR_getpid));
+    STRCMP_EQUAL("sys_write", syscall_name(uapi::NR_write));
 }
 
 TEST(syscall, uname_fills_and_checks_pointer) {
