@@ -19,10 +19,11 @@ target_compile_options(mipsnet_flags INTERFACE
   $<$<COMPILE_LANGUAGE:CXX>:-fno-exceptions -fno-rtti -fno-threadsafe-statics -Wno-volatile>
   $<$<COMPILE_LANGUAGE:ASM>:-D__ASSEMBLY__>)
 set(MIPSNET_HZ 100 CACHE STRING "Timer interrupts per second (jiffies rate)")
-# libc/ provides the POSIX clocks (clock_gettime and friends) that newlib's
-# headers only declare when the platform says so.
+# libc/ provides the POSIX clocks (clock_gettime and friends) and
+# sched_yield that newlib's headers only declare when the platform says so.
 # __LINUX_ERRNO_EXTENSIONS__: newlib names every Linux errno (ESOCKTNOSUPPORT...).
 target_compile_definitions(mipsnet_flags INTERFACE _POSIX_TIMERS=1 _POSIX_MONOTONIC_CLOCK=200112L
+  _POSIX_PRIORITY_SCHEDULING=1
   __LINUX_ERRNO_EXTENSIONS__=1
   CONFIG_HZ=${MIPSNET_HZ})
 

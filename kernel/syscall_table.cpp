@@ -30,6 +30,7 @@ constexpr syscall_def syscall_defs[] = {
     {NR_fstat, syscall_entry<sys_fstat>, "sys_fstat"},
     {NR_sysinfo, syscall_entry<sys_sysinfo>, "sys_sysinfo"},
     {NR_uname, syscall_entry<sys_newuname>, "sys_newuname"},
+    {NR_sched_yield, syscall_entry<sys_sched_yield>, "sys_sched_yield"},
     {NR_clock_gettime, syscall_entry<sys_clock_gettime>, "sys_clock_gettime"},
 };
 

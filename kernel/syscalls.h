@@ -13,6 +13,7 @@ long sys_fstat(int fd, uapi::stat* st);
 long sys_ioctl(int fd, unsigned cmd, unsigned long arg);
 long sys_getpid();
 long sys_getppid();
+long sys_sched_yield();
 long sys_brk(uintptr_t addr);
 long sys_newuname(uapi::new_utsname* name);
 long sys_sysinfo(uapi::sysinfo* info);

@@ -137,6 +137,8 @@ int clock_gettime(clockid_t id, struct timespec* tp) {
     return 0;
 }
 
+int sched_yield() { return static_cast<int>(libc::do_syscall(uapi::NR_sched_yield)); }
+
 // syscall(2): the generic entry, for numbers libc has no wrapper for.
 long syscall(long nr, ...) {
     va_list ap;

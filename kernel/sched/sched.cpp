@@ -47,10 +47,14 @@ void account(task_struct* prev, uint32_t now) {
     prev->cpu_cycles += now - prev->last_switch_in;
 }
 
+[[noreturn]] void stack_overflow(const task_struct* t) {
+    panic("stack overflow in thread '%s' (pid %d, %u-byte stack)", t->comm, t->pid,
+          static_cast<unsigned>(t->stack_size));
+}
+
 void check_stack(const task_struct* t) {
     if (t->stack && t->stack[0] != STACK_END_MAGIC) {
-        panic("stack overflow in thread '%s' (pid %d, %u-byte stack)", t->comm, t->pid,
-              static_cast<unsigned>(t->stack_size));
+        stack_overflow(t);
     }
 }
 
@@ -179,6 +183,7 @@ void yield() {
 
 void sched_tick() {
     task_struct* t = current;
+    check_stack(t);
     if (t == &idle_task) {
         if (rq.bitmap) {
             resched_pending = true;
@@ -268,3 +273,15 @@ size_t task_stack_unused(const task_struct* t) {
 }
 
 unsigned nr_tasks() { return task_count; }
+
+void check_stack_pointer(uintptr_t sp) {
+    const task_struct* t = current;
+    if (!t || !t->stack) {
+        return;
+    }
+    uintptr_t lo = reinterpret_cast<uintptr_t>(t->stack);
+    if (sp <= lo + 4 || sp > lo + t->stack_size) {
+        stack_overflow(t);
+    }
+    check_stack(t);
+}

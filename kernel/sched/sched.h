@@ -32,6 +32,9 @@ task_struct* find_task_by_pid(int pid);
 template <typename F>
 void for_each_task(F f);
 size_t task_stack_unused(const task_struct* t);   // bytes never touched
+// On every exception entry: panics, naming the thread, when sp has left the
+// current thread's stack or its end magic is gone.
+void check_stack_pointer(uintptr_t sp);
 unsigned nr_tasks();
 
 extern list_head task_list;

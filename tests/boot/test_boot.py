@@ -125,3 +125,12 @@ def test_quiet_loglevel_hides_kernel_messages(boot):
     q.expect(PROMPT, timeout=30)
     assert "Kernel command line" not in q.output
     assert "Kernel command line" in q.run("dmesg")
+
+
+def test_stack_overflow_is_caught_and_named(boot):
+    q = boot("panic=-1")
+    q.expect(PROMPT, timeout=30)
+    q.send("crash stack\r")
+    q.expect(r"Kernel panic - not syncing: stack overflow in thread 'shell' \(pid \d+, 16384-byte stack\)")
+    q.expect(r"Call Trace:")
+    assert q.wait_exit(20) == 0

@@ -186,10 +186,12 @@ void dump_stack() {
     asm volatile(".set push\n\t.set noreorder\n1:\tla %0, 1b\n\tmove %1, $sp\n\t.set pop"
                  : "=r"(pc), "=r"(sp));
     mips::show_backtrace(pc, sp, 0);
+    asm volatile("" : : : "memory");  // no tail call: dump_stack must keep its frame
 }
 
 extern "C" void do_trap(pt_regs* regs) {
     using mips::exc;
+    check_stack_pointer(reinterpret_cast<uintptr_t>(regs));
     switch (static_cast<exc>(mips::cause::exccode(regs->cp0_cause))) {
     case exc::interrupt:
         mips::handle_interrupt(regs);
