@@ -46,16 +46,27 @@ add_dependencies(mipsnet_apps newlib)
 set(MIPSNET_LDSCRIPT ${CMAKE_SOURCE_DIR}/boot/kernel.ld)
 
 # mipsnet_image(NAME objects...): link a bootable ELF from the kernel and the
-# given object libraries, with newlib and libgcc.
-function(mipsnet_image name)
+# given object libraries, with newlib and libgcc. Linked twice, as Linux
+# does for kallsyms: the first link's symbols become a table in the second,
+# so backtraces print function names.
+function(mipsnet_link name)
   add_executable(${name} $<TARGET_OBJECTS:mipsnet_kernel> ${ARGN})
   set_target_properties(${name} PROPERTIES SUFFIX ".elf" LINK_DEPENDS ${MIPSNET_LDSCRIPT})
   target_link_libraries(${name} PRIVATE mipsnet_flags)
   target_link_options(${name} PRIVATE -T ${MIPSNET_LDSCRIPT} -Wl,--gc-sections
     -Wl,-Map=${CMAKE_CURRENT_BINARY_DIR}/${name}.map)
   target_link_libraries(${name} PRIVATE -Wl,--start-group newlib_c newlib_m gcc -Wl,--end-group)
-  add_custom_command(TARGET ${name} POST_BUILD
-    COMMAND ${CMAKE_SIZE} $<TARGET_FILE:${name}>)
+endfunction()
+
+function(mipsnet_image name)
+  mipsnet_link(${name}_pass1 ${CMAKE_SOURCE_DIR}/kernel/arch/mips/kallsyms/empty.S ${ARGN})
+  set(table ${CMAKE_CURRENT_BINARY_DIR}/${name}_kallsyms.S)
+  add_custom_command(OUTPUT ${table}
+    COMMAND sh -c "mipsel-linux-gnu-nm -n -C $<TARGET_FILE:${name}_pass1> | /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tools/kallsyms.py > ${table}"
+    DEPENDS ${name}_pass1 ${CMAKE_SOURCE_DIR}/tools/kallsyms.py VERBATIM)
+  mipsnet_link(${name} ${table} ${ARGN})
+  target_link_libraries(${name} PRIVATE mipsnet_flags)
+  add_custom_command(TARGET ${name} POST_BUILD COMMAND ${CMAKE_SIZE} $<TARGET_FILE:${name}>)
 endfunction()
 
 mipsnet_image(kernel $<TARGET_OBJECTS:mipsnet_apps>)

@@ -90,7 +90,8 @@ def _crash(boot, how, exc, badva=None):
         assert m.group(3) == badva
     for reg in ("zero", "a0", "t9", "sp", "ra", "epc", "Status", "Cause", "BadVA"):
         q.expect(reg)
-    q.expect(r"Call Trace:\n(\[<[0-9a-f]{8}>\].*\n){2,}")
+    m = q.expect(r"Call Trace:\n((\[<[0-9a-f]{8}>\] \S+\+0x[0-9a-f]+\n){2,})")
+    assert "shell::cmd_crash+0x" in m.group(1) and "shell_main+0x" in m.group(1)
     q.expect(r"Kernel panic - not syncing: Fatal exception " + exc)
     assert q.wait_exit(20) == 0  # panic=-1 reboots at once; QEMU -no-reboot exits
 

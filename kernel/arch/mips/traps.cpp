@@ -7,6 +7,7 @@
 #include "kernel/arch/mips/ptrace.h"
 #include "kernel/arch/mips/traps.h"
 #include "kernel/irq.h"
+#include "kernel/kallsyms.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/sched/sched.h"
@@ -135,7 +136,10 @@ void show_regs(const pt_regs* regs) {
 void show_backtrace(uint32_t pc, uint32_t sp, uint32_t ra) {
     klog::emergency("Call Trace:\n");
     for (int depth = 0; depth < 24 && in_text(pc); ++depth) {
-        klog::emergency("[<%08lx>]\n", static_cast<unsigned long>(pc));
+        uintptr_t off = 0;
+        const char* name = kallsyms_lookup(pc, &off);
+        klog::emergency("[<%08lx>] %s+0x%lx\n", static_cast<unsigned long>(pc), name ? name : "?",
+                        static_cast<unsigned long>(off));
         int frame = 0;
         int ra_off = -1;
         for (uint32_t p = pc; p >= reinterpret_cast<uintptr_t>(__kernel_start) && pc - p < 4096;
