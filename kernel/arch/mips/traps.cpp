@@ -9,6 +9,7 @@
 #include "kernel/irq.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/softirq.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 
@@ -191,7 +192,9 @@ extern "C" void do_trap(pt_regs* regs) {
     using mips::exc;
     switch (static_cast<exc>(mips::cause::exccode(regs->cp0_cause))) {
     case exc::interrupt:
+        irq_enter();
         mips::handle_interrupt(regs);
+        irq_exit();  // may run softirqs, interrupts enabled: this frame is saved
         break;
     case exc::sys:
         mips::handle_syscall(regs);
