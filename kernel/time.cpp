@@ -1,6 +1,7 @@
 #include "kernel/time.h"
 
 #include "kernel/cpu.h"
+#include "kernel/timer.h"
 
 volatile unsigned long jiffies;
 
@@ -32,11 +33,13 @@ uint64_t cycles_to_ns(uint64_t cycles) {
 
 void time_init() {
     get_cycles64();
+    init_timers();
 }
 
 void do_timer(unsigned long ticks) {
     jiffies += ticks;
     get_cycles64();
+    run_local_timers();
 }
 
 uint64_t ktime_get_ns() { return cycles_to_ns(get_cycles64()); }
