@@ -119,6 +119,26 @@ int cmd_apps(int, char**) {
     return 0;
 }
 
+int cmd_sleep(int argc, char** argv) {
+    if (argc != 2) {
+        printf("usage: sleep SECONDS (fractions allowed)\n");
+        return 1;
+    }
+    double s = strtod(argv[1], nullptr);
+    if (s < 0) {
+        printf("sleep: invalid time '%s'\n", argv[1]);
+        return 1;
+    }
+    struct timespec ts;
+    ts.tv_sec = static_cast<time_t>(s);
+    ts.tv_nsec = static_cast<long>((s - static_cast<double>(ts.tv_sec)) * 1e9);
+    if (nanosleep(&ts, nullptr) != 0) {
+        perror("sleep");
+        return 1;
+    }
+    return 0;
+}
+
 int cmd_echo(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         printf("%s%s", argv[i], i + 1 < argc ? " " : "");
@@ -200,6 +220,7 @@ const command commands[] = {
     {"dmesg", cmd_dmesg, "kernel log"},
     {"free", cmd_free, "memory use"},
     {"echo", cmd_echo, "print the arguments"},
+    {"sleep", cmd_sleep, "sleep SECONDS"},
     {"syscall", cmd_syscall, "raw syscall: syscall NR [ARG...]"},
     {"crash", cmd_crash, "fatal exception on purpose: crash [load|store|ri|break|stack]"},
     {"poweroff", cmd_poweroff, "switch off"},

@@ -55,7 +55,8 @@ function(mipsnet_link name)
   target_link_libraries(${name} PRIVATE mipsnet_flags)
   target_link_options(${name} PRIVATE -T ${MIPSNET_LDSCRIPT} -Wl,--gc-sections
     -Wl,-Map=${CMAKE_CURRENT_BINARY_DIR}/${name}.map)
-  target_link_libraries(${name} PRIVATE -Wl,--start-group newlib_c newlib_m gcc -Wl,--end-group)
+  # No libgcc: libc/libgcc.cpp has its routines, built non-PIC.
+  target_link_libraries(${name} PRIVATE -Wl,--start-group newlib_c newlib_m -Wl,--end-group)
 endfunction()
 
 function(mipsnet_image name)

@@ -11,6 +11,7 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/sched/sched.h"
+#include "kernel/softirq.h"
 #include "kernel/time.h"
 #include "kernel/trace.h"
 #include "kernel/version.h"
@@ -113,6 +114,7 @@ extern "C" [[noreturn]] void start_kernel(int argc, char** argv, char** envp, ui
     cpu::local_irq_enable();
     uint64_t boot_ns = cycles_to_ns(cpu::cycles() - boot_cycles);
     pr_info("Boot took %lu us from entry to first app\n", static_cast<unsigned long>(boot_ns / 1000));
+    spawn_ksoftirqd();
     if (!kthread_run(init_thread, nullptr, "init", DEFAULT_PRIO - 1)) {
         panic("cannot start init");
     }

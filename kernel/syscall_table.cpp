@@ -31,6 +31,9 @@ constexpr syscall_def syscall_defs[] = {
     {NR_sysinfo, syscall_entry<sys_sysinfo>, "sys_sysinfo"},
     {NR_uname, syscall_entry<sys_newuname>, "sys_newuname"},
     {NR_sched_yield, syscall_entry<sys_sched_yield>, "sys_sched_yield"},
+    {NR_times, syscall_entry<sys_times>, "sys_times"},
+    {NR_nanosleep, syscall_entry<sys_nanosleep>, "sys_nanosleep"},
+    {NR_clock_nanosleep, syscall_entry<sys_clock_nanosleep>, "sys_clock_nanosleep"},
     {NR_clock_gettime, syscall_entry<sys_clock_gettime>, "sys_clock_gettime"},
 };
 

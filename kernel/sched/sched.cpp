@@ -4,6 +4,7 @@
 
 #include "kernel/cpu.h"
 #include "kernel/panic.h"
+#include "kernel/preempt.h"
 #include "kernel/printk.h"
 #include "kernel/sched/stack.h"
 
@@ -151,6 +152,12 @@ bool wake_up_process(task_struct* t) {
 void schedule() {
     cpu::irq_guard guard;
     task_struct* prev = current;
+    if (preempt_count() != 0 && prev->state != task_state::running) {
+        // A softirq or a bh-disabled section must not sleep: the count is
+        // global, the next thread would inherit it.
+        pr_err("BUG: scheduling while atomic: %s/%d (preempt_count %#x)\n", prev->comm, prev->pid,
+               preempt_count());
+    }
     resched_pending = false;
     if (prev->state == task_state::running && prev != &idle_task && list_empty(&prev->run_list)) {
         rq.enqueue(prev);
@@ -203,7 +210,8 @@ bool need_resched() { return resched_pending; }
 void set_need_resched() { resched_pending = true; }
 
 void preempt_schedule_irq() {
-    if (resched_pending) {
+    // Not from inside a softirq or a bh-disabled section the interrupt hit.
+    if (resched_pending && preempt_count() == 0) {
         schedule();
     }
 }

@@ -135,3 +135,14 @@ def test_stack_overflow_is_caught_and_named(boot):
     q.expect(r"Kernel panic - not syncing: stack overflow in thread 'shell' \(pid \d+, 16384-byte stack\)")
     q.expect(r"Call Trace:")
     assert q.wait_exit(20) == 0
+
+
+def test_sleep_lasts_at_least_its_time_on_the_guest_clock(shell):
+    def mono():
+        return float(re.search(r"\((\d+\.\d+) s\)", shell.run("uptime")).group(1))
+    a = mono()
+    shell.run("sleep 0.5")
+    b = mono()
+    assert b - a >= 0.5
+    assert "invalid time" in shell.run("sleep -1")
+    assert "errno 14 (Bad address)" in shell.run("syscall 4166 0 0")  # nanosleep(NULL, NULL)

@@ -11,6 +11,7 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/sched/sched.h"
+#include "kernel/softirq.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 
@@ -198,7 +199,9 @@ extern "C" void do_trap(pt_regs* regs) {
     check_stack_pointer(reinterpret_cast<uintptr_t>(regs));
     switch (static_cast<exc>(mips::cause::exccode(regs->cp0_cause))) {
     case exc::interrupt:
+        irq_enter();
         mips::handle_interrupt(regs);
+        irq_exit();  // may run softirqs, interrupts enabled: this frame is saved
         preempt_schedule_irq();
         break;
     case exc::sys:
