@@ -5,16 +5,23 @@ execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=include
                 OUTPUT_VARIABLE GCC_INCLUDE OUTPUT_STRIP_TRAILING_WHITESPACE)
 set(CXX_INCLUDE /usr/mipsel-linux-gnu/include/c++/12)
 
+# mipsnet_flags: what every object of an image is compiled with. Its C
+# library part, mipsnet_c_flags, serves code that must see only newlib's and
+# gcc's headers even when it is C++ (CppUTest built without the C++ library).
+add_library(mipsnet_c_flags INTERFACE)
 add_library(mipsnet_flags INTERFACE)
+target_link_libraries(mipsnet_flags INTERFACE mipsnet_c_flags)
 # -nostdinc drops every default path; these come back in this order (CMake
 # would filter the compiler's own include dir out of include_directories()).
+# A consumer of mipsnet_flags gets its options before mipsnet_c_flags' ones.
 target_compile_options(mipsnet_flags INTERFACE
   "$<$<COMPILE_LANGUAGE:CXX>:SHELL:-isystem ${CXX_INCLUDE}>"
   "$<$<COMPILE_LANGUAGE:CXX>:SHELL:-isystem ${CXX_INCLUDE}/mipsel-linux-gnu>"
-  "$<$<COMPILE_LANGUAGE:CXX>:SHELL:-isystem ${CMAKE_SOURCE_DIR}/cmake/shim>"
+  "$<$<COMPILE_LANGUAGE:CXX>:SHELL:-isystem ${CMAKE_SOURCE_DIR}/cmake/shim>")
+target_compile_options(mipsnet_c_flags INTERFACE
   "SHELL:-isystem ${NEWLIB_INCLUDE}" "SHELL:-isystem ${GCC_INCLUDE}")
-target_include_directories(mipsnet_flags INTERFACE ${CMAKE_SOURCE_DIR} ${CMAKE_SOURCE_DIR}/libc/include)
-target_compile_options(mipsnet_flags INTERFACE
+target_include_directories(mipsnet_c_flags INTERFACE ${CMAKE_SOURCE_DIR} ${CMAKE_SOURCE_DIR}/libc/include)
+target_compile_options(mipsnet_c_flags INTERFACE
   -nostdinc -ffreestanding -ffunction-sections -fdata-sections -fno-strict-aliasing -fno-common -Wall -Wextra
   $<$<COMPILE_LANGUAGE:CXX>:-fno-exceptions -fno-rtti -fno-threadsafe-statics -Wno-volatile>
   $<$<COMPILE_LANGUAGE:ASM>:-D__ASSEMBLY__>)
@@ -22,7 +29,7 @@ set(MIPSNET_HZ 100 CACHE STRING "Timer interrupts per second (jiffies rate)")
 # libc/ provides the POSIX clocks (clock_gettime and friends) and
 # sched_yield that newlib's headers only declare when the platform says so.
 # __LINUX_ERRNO_EXTENSIONS__: newlib names every Linux errno (ESOCKTNOSUPPORT...).
-target_compile_definitions(mipsnet_flags INTERFACE _POSIX_TIMERS=1 _POSIX_MONOTONIC_CLOCK=200112L
+target_compile_definitions(mipsnet_c_flags INTERFACE _POSIX_TIMERS=1 _POSIX_MONOTONIC_CLOCK=200112L
   _POSIX_PRIORITY_SCHEDULING=1
   __LINUX_ERRNO_EXTENSIONS__=1
   CONFIG_HZ=${MIPSNET_HZ})
@@ -46,7 +53,7 @@ add_dependencies(mipsnet_apps newlib)
 set(MIPSNET_LDSCRIPT ${CMAKE_SOURCE_DIR}/boot/kernel.ld)
 
 # mipsnet_image(NAME objects...): link a bootable ELF from the kernel and the
-# given object libraries, with newlib and libgcc. Linked twice, as Linux
+# given object libraries and newlib (libgcc: libc/libgcc.cpp). Linked twice, as Linux
 # does for kallsyms: the first link's symbols become a table in the second,
 # so backtraces print function names.
 function(mipsnet_link name)

@@ -101,13 +101,15 @@ extern "C" [[noreturn]] void start_kernel(int argc, char** argv, char** envp, ui
     uint32_t boot_cycles = cpu::cycles();
     board::early_init();
     cmdline::init_from_argv(loader_argc(argc, argv, envp), argv);  // before anything reuses it
-    run_constructors();
     klog::set_console_level(static_cast<int>(cmdline::get_int("loglevel", 7)));
     trace::init_from_cmdline();
     pr_info("%s %s %s (%s)\n", kernel_version::sysname, kernel_version::release,
             kernel_version::version, board::name());
     pr_info("Kernel command line: %s\n", cmdline::str());
     arch::setup(ram_bytes);
+    // C++ constructors may call libc (malloc, printf), which needs the syscall
+    // vector and the brk heap that arch::setup has just set up.
+    run_constructors();
     board::init();
     sched_init();
     arch::time_init();

@@ -30,6 +30,7 @@ inline void wake_up_interruptible(wait_queue_head* wq) { __wake_up(wq, 1); }
 bool waitqueue_active(const wait_queue_head* wq);
 
 long schedule_timeout(long timeout);     // jiffies; MAX_SCHEDULE_TIMEOUT for none
+long schedule_timeout_uninterruptible(long timeout);
 constexpr long MAX_SCHEDULE_TIMEOUT = 0x7fffffff;
 
 // wait_event_timeout(wq, cond, timeout): sleeps until cond() holds or the

@@ -4,6 +4,7 @@
 
 #include "kernel/apps.h"
 #include "kernel/sched/sched.h"
+#include "tests/unit/host/sched_host.h"
 
 namespace {
 char seen_args[64];

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "kernel/sched/sched.h"
+#include "tests/unit/host/sched_host.h"
 #include "kernel/sched/sync.h"
 
 namespace {
@@ -29,20 +30,12 @@ void waiter(void* name) {
     *log_ += static_cast<const char*>(name);
 }
 
-void reap() {
-    for (;;) {
-        task_struct* dead = nullptr;
-        for_each_task([&](task_struct& t) { if (t.state == task_state::dead) dead = &t; });
-        if (!dead) return;
-        release_task(dead);
-    }
-}
 }  // namespace
 
 TEST_GROUP(sync) {
     std::string log;
     void setup() override { log_ = &log; sched_init(); }
-    void teardown() override { reap(); }
+    void teardown() override { host_reap_dead_tasks(); }
 };
 
 TEST(sync, mutex_excludes) {

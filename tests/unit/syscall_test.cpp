@@ -18,10 +18,13 @@ char user_area[4096];
 }  // namespace
 
 TEST_GROUP(syscall) {
+    uaccess_range saved{};
     void setup() override {
+        saved = uaccess_get_range();
         uaccess_set_range(reinterpret_cast<uintptr_t>(user_area),
                           reinterpret_cast<uintptr_t>(user_area) + sizeof user_area);
     }
+    void teardown() override { uaccess_set_range(saved.lo, saved.hi); }
 };
 
 TEST(syscall, entry_adapts_argument_types) {
