@@ -300,6 +300,10 @@ TEST(page_alloc_ranges, holes_and_early_carve_outs_are_never_handed_out) {
         ++n;
     }
     LONGS_EQUAL(z.managed_pages(), n);
+    CHECK_FALSE(z.free_pages_at(reinterpret_cast<void*>(a1 + PAGE_SIZE), 0));  // in the hole
+    CHECK_TRUE(host_stub::console.find("reserved") != std::string::npos);
+    CHECK_TRUE(z.virt_to_page(reinterpret_cast<void*>(a1))->has(mm::PG_reserved));
+    CHECK_TRUE(z.virt_to_page(reinterpret_cast<void*>(b0 - 1))->has(mm::PG_reserved));
     size_t expect = (a1 - (a0 + PAGE_SIZE - 17)) / PAGE_SIZE + ((b1 + 5 - PAGE_SIZE) - b0) / PAGE_SIZE -
                     (2u << 20) / PAGE_SIZE - z.memmap_bytes() / PAGE_SIZE;
     LONGS_EQUAL(expect, n);
