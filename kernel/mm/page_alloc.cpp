@@ -1,5 +1,6 @@
 #include "kernel/mm/page_alloc.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "kernel/cpu.h"
@@ -311,6 +312,23 @@ page* zone::virt_to_page(const void* addr) const {
 
 void* zone::page_address(const page* p) const {
     return reinterpret_cast<void*>(pfn_of(p) << PAGE_SHIFT);
+}
+
+size_t zone::buddyinfo_show(char* buf, size_t len) const {
+    size_t used = 0;
+    auto add = [&](const char* fmt, auto... args) {
+        int n = snprintf(used < len ? buf + used : nullptr, used < len ? len - used : 0, fmt, args...);
+        used += n > 0 ? static_cast<size_t>(n) : 0;
+    };
+    if (len) {
+        buf[0] = '\0';
+    }
+    add("Node 0, zone %8s ", name_);
+    for (unsigned o = 0; o < MAX_ORDER; ++o) {
+        add("%6lu ", static_cast<unsigned long>(free_area_[o].nr_free));
+    }
+    add("\n");
+    return used;
 }
 
 bool zone::check() const {

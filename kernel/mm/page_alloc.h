@@ -110,6 +110,9 @@ public:
     size_t memmap_bytes() const { return memmap_bytes_; }
     size_t min_free_pages() const { return min_free_; }
     void set_min_free_pages(size_t n) { min_free_ = n; }
+    // The line of /proc/buddyinfo: free blocks per order, NUL-terminated,
+    // truncated at len; returns the length it needed.
+    size_t buddyinfo_show(char* buf, size_t len) const;
     // Walks every free list: each block's flags, order, alignment and pages,
     // and the counters. For tests; false (and pr_err) at the first mismatch.
     bool check() const;

@@ -128,6 +128,11 @@ bool selftest(unsigned ops) {
                nr_free_pages(), slab_before, nr_slab_pages());
         return false;
     }
+    slabinfo si;
+    get_slabinfo(kmalloc_slab(256), &si);
+    if (strcmp(si.name, "kmalloc-256") != 0 || si.objsize != 256) {
+        return fail("kmalloc-256 is misnamed", kmalloc_slab(256));
+    }
     pr_info("mm: selftest passed (%u kmalloc/kfree operations, every page back)\n", ops);
     return true;
 }

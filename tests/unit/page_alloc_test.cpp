@@ -65,6 +65,21 @@ TEST(page_alloc, init_accounts_every_page) {
     CHECK_TRUE(z.alloc_early(PAGE_SIZE) == nullptr);
 }
 
+TEST(page_alloc, buddyinfo_line) {
+    char buf[200];
+    size_t n = z.buddyinfo_show(buf, sizeof buf);
+    LONGS_EQUAL(n, strlen(buf));
+    char expect[200];
+    snprintf(expect, sizeof expect, "Node 0, zone     test ");
+    CHECK_TRUE(strncmp(buf, expect, strlen(expect)) == 0);
+    char tail[32];
+    snprintf(tail, sizeof tail, " %6zu \n", z.nr_free(MAX_ORDER - 1));
+    CHECK_TRUE(strstr(buf, tail) != nullptr);
+    char small[10];
+    LONGS_EQUAL(n, z.buddyinfo_show(small, sizeof small));
+    STRCMP_EQUAL("Node 0, z", small);
+}
+
 TEST(page_alloc, blocks_are_aligned_to_their_order_and_inside_the_zone) {
     std::vector<std::pair<mm::page*, unsigned>> got;
     for (unsigned o = 0; o < MAX_ORDER; ++o) {
