@@ -24,6 +24,7 @@ constexpr syscall_def syscall_defs[] = {
     {NR_brk, syscall_entry<sys_brk>, "sys_brk"},
     {NR_ioctl, syscall_entry<sys_ioctl>, "sys_ioctl"},
     {NR_getppid, syscall_entry<sys_getppid>, "sys_getppid"},
+    {NR_getrlimit, syscall_entry<sys_getrlimit>, "sys_getrlimit"},
     {NR_gettimeofday, syscall_entry<sys_gettimeofday>, "sys_gettimeofday"},
     {NR_reboot, syscall_entry<sys_reboot>, "sys_reboot"},
     {NR_syslog, syscall_entry<sys_syslog>, "sys_syslog"},

@@ -92,7 +92,7 @@ void sched_init() {
 
 task_struct* kthread_create(void (*fn)(void*), void* arg, const char* name, int prio,
                             size_t stack_size) {
-    if (prio < 0 || prio >= IDLE_PRIO || stack_size < 1024) {
+    if (prio < 0 || prio >= IDLE_PRIO || stack_size < THREAD_STACK_MIN || stack_size > THREAD_STACK_MAX) {
         return nullptr;
     }
     task_struct* t = alloc_task_struct();

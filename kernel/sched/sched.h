@@ -7,6 +7,8 @@
 
 constexpr unsigned SCHED_TIMESLICE_TICKS = 5;
 constexpr size_t THREAD_STACK_DEFAULT = 16384;
+constexpr size_t THREAD_STACK_MIN = 1024;
+constexpr size_t THREAD_STACK_MAX = 256 * 1024;
 
 void sched_init();   // the boot context becomes the idle task
 // Creates a thread that will run fn(arg); it starts when woken (kthread_run

@@ -52,6 +52,7 @@ TEST_GROUP(sched) {
     std::string log;
     void setup() override {
         log_ = &log;
+        host_mm_init();
         sched_init();
         init_waitqueue_head(&wq);
         items = 0;
@@ -63,6 +64,7 @@ TEST_GROUP(sched) {
             if (nr_tasks() > 1 && !need_resched()) break;
         }
         host_reap_dead_tasks();
+        host_mm_reset();
     }
 };
 

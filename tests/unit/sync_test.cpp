@@ -34,8 +34,15 @@ void waiter(void* name) {
 
 TEST_GROUP(sync) {
     std::string log;
-    void setup() override { log_ = &log; sched_init(); }
-    void teardown() override { host_reap_dead_tasks(); }
+    void setup() override {
+        log_ = &log;
+        host_mm_init();
+        sched_init();
+    }
+    void teardown() override {
+        host_reap_dead_tasks();
+        host_mm_reset();
+    }
 };
 
 TEST(sync, mutex_excludes) {

@@ -16,3 +16,19 @@ inline void host_reap_dead_tasks() {
         release_task(dead);
     }
 }
+
+#include "kernel/mm/page_alloc.h"
+#include "kernel/mm/slab.h"
+#include "tests/unit/mm_arena.h"
+
+// Threads need the page allocator and kmalloc: a fresh normal zone over the
+// test arena, reset again by host_mm_reset() in teardown.
+inline void host_mm_init() {
+    mm::zone& z = mm::normal_zone();
+    z.reset();
+    z.add_range(mm_test::arena_start(), mm_test::arena_end());
+    z.init("host");
+    kmem_cache_init();
+}
+
+inline void host_mm_reset() { mm::normal_zone().reset(); }
