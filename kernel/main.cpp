@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "drivers/pci/pci.h"
 #include "kernel/apps.h"
 #include "kernel/arch.h"
 #include "kernel/board.h"
@@ -83,6 +84,7 @@ extern "C" [[noreturn]] void start_kernel(int argc, char** argv, char** envp, ui
     board::init();
     arch::time_init();
     cpu::local_irq_enable();
+    pci_init();
     uint64_t boot_ns = cycles_to_ns(cpu::cycles() - boot_cycles);
     pr_info("Boot took %lu us from entry to first app\n", static_cast<unsigned long>(boot_ns / 1000));
 
