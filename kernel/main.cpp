@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "drivers/pci/pci.h"
 #include "kernel/apps.h"
 #include "kernel/arch.h"
 #include "kernel/board.h"
@@ -114,6 +115,7 @@ extern "C" [[noreturn]] void start_kernel(int argc, char** argv, char** envp, ui
     sched_init();
     arch::time_init();
     cpu::local_irq_enable();
+    pci_init();
     uint64_t boot_ns = cycles_to_ns(cpu::cycles() - boot_cycles);
     pr_info("Boot took %lu us from entry to first app\n", static_cast<unsigned long>(boot_ns / 1000));
     spawn_ksoftirqd();
