@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/reboot.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -71,6 +72,10 @@ int bench_main(int argc, char** argv) {
     if (all || strcmp(which, "yield") == 0) yield_round_trip();
     if (all || strcmp(which, "sleep") == 0) sleep_jitter();
     printf("bench: done\n");
+    if (argc > 2 && strcmp(argv[2], "poweroff") == 0) {
+        fflush(stdout);
+        reboot(RB_POWER_OFF);
+    }
     return 0;
 }
 

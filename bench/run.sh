@@ -6,5 +6,5 @@ set -eu
 cd "$(dirname "$0")/.."
 [ -f build/malta/kernel.elf ] || { cmake --preset malta >/dev/null && cmake --build build/malta -j"$(nproc)" >/dev/null; }
 timeout 120 qemu-system-mipsel -M malta -m 128 -nographic -vga none -no-reboot -nic none \
-  -kernel build/malta/kernel.elf -append "loglevel=3 apps=bench,shell bench.args=${1:-all}" </dev/null 2>&1 |
-  sed -n '/bench: done/q;s/^bench: //p'
+  -kernel build/malta/kernel.elf -append "loglevel=3 apps=bench bench.args=${1:-all}:poweroff" </dev/null 2>&1 |
+  tr -d '\r' | sed -n 's/^bench: //p' | grep -v '^done$'
