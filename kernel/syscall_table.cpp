@@ -30,6 +30,28 @@ constexpr syscall_def syscall_defs[] = {
     {NR_sysinfo, syscall_entry<sys_sysinfo>, "sysinfo"},
     {NR_uname, syscall_entry<sys_newuname>, "uname"},
     {NR_clock_gettime, syscall_entry<sys_clock_gettime>, "clock_gettime"},
+    // processes (kernel/apps.cpp)
+    {NR_waitpid, syscall_entry<sys_waitpid>, "waitpid"},
+    {NR_wait4, syscall_entry<sys_wait4>, "wait4"},
+    {NR_mipsnet_spawn, syscall_entry<sys_mipsnet_spawn>, "mipsnet_spawn"},
+    // files (kernel/fs/)
+    {NR_open, syscall_entry<sys_open>, "open"},
+    {NR_openat, syscall_entry<sys_openat>, "openat"},
+    {NR_close, syscall_entry<sys_close>, "close"},
+    {NR_lseek, syscall_entry<sys_lseek>, "lseek"},
+    {NR_readv, syscall_entry<sys_readv>, "readv"},
+    {NR_writev, syscall_entry<sys_writev>, "writev"},
+    {NR_dup, syscall_entry<sys_dup>, "dup"},
+    {NR_dup2, syscall_entry<sys_dup2>, "dup2"},
+    {NR_dup3, syscall_entry<sys_dup3>, "dup3"},
+    {NR_fcntl, syscall_entry<sys_fcntl>, "fcntl"},
+    {NR_fcntl64, syscall_entry<sys_fcntl>, "fcntl64"},   // same without locks
+    {NR_pipe, sys_pipe, "pipe"},
+    {NR_pipe2, syscall_entry<sys_pipe2>, "pipe2"},
+    {NR_poll, syscall_entry<sys_poll>, "poll"},
+    {NR__newselect, syscall_entry<sys_select>, "_newselect"},
+    {NR_getrlimit, syscall_entry<sys_getrlimit>, "getrlimit"},
+    {NR_setrlimit, syscall_entry<sys_setrlimit>, "setrlimit"},
 };
 
 constexpr size_t table_size = NR_syscalls;
@@ -52,7 +74,7 @@ const syscall_def* lookup(long nr) {
 
 }  // namespace
 
-long do_syscall(long nr, const syscall_args& args) {
+long do_syscall(long nr, syscall_args& args) {
     const syscall_def* d = lookup(nr);
     return d ? d->fn(args) : -ENOSYS;
 }

@@ -144,11 +144,19 @@ bool wake_up_process(task_struct* t) {
     return true;
 }
 
-void schedule() {
+namespace {
+// preempt: the task did not ask to sleep, an interrupt took the CPU from it.
+// It stays runnable even if it had just marked itself asleep (between
+// prepare_to_wait() and its own schedule()), as Linux's __schedule(preempt):
+// else it would sleep before it had queued itself everywhere it waits, or
+// after the wakeup it was about to check for.
+void __schedule(bool preempt) {
     cpu::irq_guard guard;
     task_struct* prev = current;
     resched_pending = false;
-    if (prev->state == task_state::running && prev != &idle_task && list_empty(&prev->run_list)) {
+    bool runnable = prev->state == task_state::running ||
+                    (preempt && prev->state != task_state::dead);
+    if (runnable && prev != &idle_task && list_empty(&prev->run_list)) {
         rq.enqueue(prev);
     }
     task_struct* next = rq.pick();
@@ -171,6 +179,9 @@ void schedule() {
     current = next;
     arch_switch_to(prev, next);
 }
+}  // namespace
+
+void schedule() { __schedule(false); }
 
 void yield() {
     set_need_resched();
@@ -199,7 +210,7 @@ void set_need_resched() { resched_pending = true; }
 
 void preempt_schedule_irq() {
     if (resched_pending) {
-        schedule();
+        __schedule(true);
     }
 }
 

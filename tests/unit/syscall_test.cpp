@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "kernel/fs/fdtable.h"
+#include "kernel/fs/namei.h"
 #include "kernel/sched/sched.h"
 #include "kernel/syscall.h"
 #include "kernel/syscalls.h"
@@ -21,7 +23,10 @@ TEST_GROUP(syscall) {
     void setup() override {
         uaccess_set_range(reinterpret_cast<uintptr_t>(user_area),
                           reinterpret_cast<uintptr_t>(user_area) + sizeof user_area);
+        current->files = files_alloc();   // as an app has: 0-2 on the console
+        files_install_console(current->files);
     }
+    void teardown() override { exit_files(current); }
 };
 
 TEST(syscall, entry_adapts_argument_types) {
