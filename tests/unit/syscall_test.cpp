@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "kernel/fs/fdtable.h"
+#include "kernel/fs/namei.h"
 #include "kernel/sched/sched.h"
 #include "kernel/syscall.h"
 #include "kernel/syscalls.h"
@@ -23,8 +25,13 @@ TEST_GROUP(syscall) {
         saved = uaccess_get_range();
         uaccess_set_range(reinterpret_cast<uintptr_t>(user_area),
                           reinterpret_cast<uintptr_t>(user_area) + sizeof user_area);
+        current->files = files_alloc();   // as an app has: 0-2 on the console
+        files_install_console(current->files);
     }
-    void teardown() override { uaccess_set_range(saved.lo, saved.hi); }
+    void teardown() override {
+        exit_files(current);
+        uaccess_set_range(saved.lo, saved.hi);
+    }
 };
 
 TEST(syscall, entry_adapts_argument_types) {
