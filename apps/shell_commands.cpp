@@ -1,12 +1,14 @@
 #include "apps/shell_commands.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/klog.h>
 #include <sys/reboot.h>
+#include <sys/resource.h>
 #include <sys/sysinfo.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
@@ -69,6 +71,10 @@ int cmd_dmesg(int, char**) {
     return n < 0;
 }
 
+// free: all of RAM, then its two owners: the kernel (image, memmap, page
+// allocator; slab is what its caches hold) and the apps' heap (the break
+// newlib's malloc moves, RLIMIT_DATA big; "used" is what malloc has taken
+// from it). In kB, as free(1).
 int cmd_free(int, char**) {
     struct sysinfo si;
     if (sysinfo(&si) != 0) {
@@ -77,8 +83,19 @@ int cmd_free(int, char**) {
     }
     unsigned long unit = si.mem_unit ? si.mem_unit : 1;
     unsigned long total = si.totalram * unit / 1024, fr = si.freeram * unit / 1024;
-    printf("%16s %10s %10s\n", "total", "used", "free");
-    printf("Mem: %11lu %10lu %10lu  (kB)\n", total, total - fr, fr);
+    printf("%-7s %10s %10s %10s %10s\n", "", "total", "used", "free", "slab");
+    printf("%-7s %10lu %10lu %10lu %10lu\n", "Mem:", total, total - fr, fr, si.bufferram * unit / 1024);
+    struct rlimit heap;
+    if (getrlimit(RLIMIT_DATA, &heap) != 0 || heap.rlim_cur == RLIM_INFINITY) {
+        return 0;
+    }
+    unsigned long apps_total = heap.rlim_cur / 1024;
+    unsigned long apps_used = static_cast<unsigned long>(mallinfo().arena) / 1024;
+    unsigned long apps_free = apps_total - apps_used;
+    unsigned long kernel_total = total - apps_total, kernel_free = fr - apps_free;
+    printf("%-7s %10lu %10lu %10lu %10lu\n", "Kernel:", kernel_total, kernel_total - kernel_free,
+           kernel_free, si.bufferram * unit / 1024);
+    printf("%-7s %10lu %10lu %10lu\n", "Apps:", apps_total, apps_used, apps_free);
     return 0;
 }
 

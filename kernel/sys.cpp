@@ -4,6 +4,8 @@
 #include "kernel/board.h"
 #include "kernel/cmdline.h"
 #include "kernel/mm/brk.h"
+#include "kernel/mm/page_alloc.h"
+#include "kernel/mm/slab.h"
 #include "kernel/printk.h"
 #include "kernel/sched/sched.h"
 #include "kernel/syscalls.h"
@@ -30,11 +32,28 @@ long sys_newuname(uapi::new_utsname* name) {
 long sys_sysinfo(uapi::sysinfo* info) {
     uapi::sysinfo s{};
     s.uptime = static_cast<int32_t>(ktime_get_ns() / 1000000000u);
-    s.totalram = mm::ram_total();
-    s.freeram = mm::brk_limit() - mm::brk_current();
+    // freeram: the page allocator's free pages and the part of the apps'
+    // heap the break has not reached; bufferram: what the slab caches hold
+    // (free objects included), the kernel's own allocations.
+    s.totalram = static_cast<uint32_t>(mm::ram_total());
+    s.freeram = static_cast<uint32_t>(nr_free_pages() * mm::PAGE_SIZE + (mm::brk_limit() - mm::brk_current()));
+    s.bufferram = static_cast<uint32_t>(nr_slab_pages() * mm::PAGE_SIZE);
     s.procs = static_cast<uint16_t>(nr_tasks());
     s.mem_unit = 1;
     return copy_to_user(info, &s, sizeof s);
+}
+
+// RLIMIT_DATA is how far the break may grow: the apps' heap carved at boot
+// (appheap=). Nothing else is limited.
+long sys_getrlimit(unsigned resource, uapi::rlimit* rlim) {
+    if (resource >= uapi::rlim_nlimits) {
+        return -EINVAL;
+    }
+    uapi::rlimit r{uapi::rlim_infinity, uapi::rlim_infinity};
+    if (static_cast<uapi::rlimit_resource>(resource) == uapi::rlimit_resource::data) {
+        r.rlim_cur = r.rlim_max = static_cast<uint32_t>(mm::brk_limit() - mm::brk_start());
+    }
+    return copy_to_user(rlim, &r, sizeof r);
 }
 
 long sys_syslog(int type, char* buf, int len) {

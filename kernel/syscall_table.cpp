@@ -23,6 +23,7 @@ constexpr syscall_def syscall_defs[] = {
     {NR_brk, syscall_entry<sys_brk>, "brk"},
     {NR_ioctl, syscall_entry<sys_ioctl>, "ioctl"},
     {NR_getppid, syscall_entry<sys_getppid>, "getppid"},
+    {NR_getrlimit, syscall_entry<sys_getrlimit>, "getrlimit"},
     {NR_gettimeofday, syscall_entry<sys_gettimeofday>, "gettimeofday"},
     {NR_reboot, syscall_entry<sys_reboot>, "reboot"},
     {NR_syslog, syscall_entry<sys_syslog>, "syslog"},

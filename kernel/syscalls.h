@@ -16,6 +16,7 @@ long sys_getppid();
 long sys_brk(uintptr_t addr);
 long sys_newuname(uapi::new_utsname* name);
 long sys_sysinfo(uapi::sysinfo* info);
+long sys_getrlimit(unsigned resource, uapi::rlimit* rlim);
 long sys_syslog(int type, char* buf, int len);
 long sys_reboot(int magic1, int magic2, unsigned cmd, void* arg);
 long sys_gettimeofday(uapi::timeval* tv, void* tz);

@@ -9,6 +9,7 @@
 #include <sys/times.h>
 #include <sys/klog.h>
 #include <sys/reboot.h>
+#include <sys/resource.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -113,6 +114,9 @@ clock_t times(struct tms* buf) { return static_cast<clock_t>(libc::do_syscall(ua
 
 int uname(struct utsname* name) { return static_cast<int>(libc::do_syscall(uapi::NR_uname, name)); }
 int sysinfo(struct sysinfo* info) { return static_cast<int>(libc::do_syscall(uapi::NR_sysinfo, info)); }
+int getrlimit(int resource, struct rlimit* rlim) {
+    return static_cast<int>(libc::do_syscall(uapi::NR_getrlimit, resource, rlim));
+}
 int klogctl(int type, char* buf, int len) {
     return static_cast<int>(libc::do_syscall(uapi::NR_syslog, type, buf, len));
 }

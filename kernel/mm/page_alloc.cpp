@@ -1,8 +1,7 @@
 #include "kernel/mm/page_alloc.h"
 
+#include <stdio.h>
 #include <string.h>
-
-#include <bit>
 
 #include "kernel/cpu.h"
 #include "kernel/printk.h"
@@ -55,7 +54,7 @@ bool zone::add_range(uintptr_t start, uintptr_t end) {
 }
 
 void* zone::alloc_early(size_t bytes, size_t align) {
-    if (ready() || bytes == 0 || !std::has_single_bit(align)) {
+    if (ready() || bytes == 0 || !is_power_of_2(align)) {
         return nullptr;
     }
     bytes = page_round_up(bytes);
@@ -117,10 +116,8 @@ bool zone::init(const char* name) {
     start_pfn_ = lo >> PAGE_SHIFT;
     spanned_ = (hi - lo) >> PAGE_SHIFT;
     memset(map, 0, spanned_ * sizeof(page));
-    for (size_t i = 0; i < spanned_; ++i) {
-        map[i].flags = PG_reserved;
-    }
     mem_map_ = map;
+    reserve_holes();
     for (unsigned i = 0; i < nr_ranges_; ++i) {
         free_range_pages(ranges_[i].start >> PAGE_SHIFT, ranges_[i].end >> PAGE_SHIFT);
     }
@@ -136,6 +133,29 @@ bool zone::init(const char* name) {
 
 void zone::reset() { *this = zone{}; }
 
+// Marks the pages between the ranges reserved: the memmap spans the holes.
+void zone::reserve_holes() {
+    uintptr_t pfn = start_pfn_, end = start_pfn_ + spanned_;
+    while (pfn < end) {
+        uintptr_t next_range = end;  // the first range at or above pfn
+        bool inside = false;
+        for (unsigned i = 0; i < nr_ranges_; ++i) {
+            uintptr_t s = ranges_[i].start >> PAGE_SHIFT, e = ranges_[i].end >> PAGE_SHIFT;
+            if (s <= pfn && pfn < e) {
+                pfn = e;
+                inside = true;
+                break;
+            }
+            if (s > pfn && s < next_range) {
+                next_range = s;
+            }
+        }
+        for (; !inside && pfn < next_range; ++pfn) {
+            pfn_to_page(pfn)->flags = PG_reserved;
+        }
+    }
+}
+
 // Hands [start_pfn, end_pfn) to the buddy lists in the largest naturally
 // aligned blocks, as memblock_free_all() does; free_one_block() merges
 // neighbours, so the result does not depend on the order of the ranges.
@@ -147,9 +167,6 @@ void zone::free_range_pages(uintptr_t pfn, uintptr_t end_pfn) {
             --order;
         }
         size_t n = size_t{1} << order;
-        for (size_t i = 0; i < n; ++i) {
-            pfn_to_page(pfn + i)->clear(PG_reserved);
-        }
         managed_ += n;
         free_one_block(pfn, order);
         pfn += n;
@@ -295,6 +312,23 @@ page* zone::virt_to_page(const void* addr) const {
 
 void* zone::page_address(const page* p) const {
     return reinterpret_cast<void*>(pfn_of(p) << PAGE_SHIFT);
+}
+
+size_t zone::buddyinfo_show(char* buf, size_t len) const {
+    size_t used = 0;
+    auto add = [&](const char* fmt, auto... args) {
+        int n = snprintf(used < len ? buf + used : nullptr, used < len ? len - used : 0, fmt, args...);
+        used += n > 0 ? static_cast<size_t>(n) : 0;
+    };
+    if (len) {
+        buf[0] = '\0';
+    }
+    add("Node 0, zone %8s ", name_);
+    for (unsigned o = 0; o < MAX_ORDER; ++o) {
+        add("%6lu ", static_cast<unsigned long>(free_area_[o].nr_free));
+    }
+    add("\n");
+    return used;
 }
 
 bool zone::check() const {

@@ -63,6 +63,8 @@ struct page_list {
     void remove(page* p);
 };
 
+constexpr bool is_power_of_2(size_t n) { return n != 0 && (n & (n - 1)) == 0; }
+
 constexpr unsigned get_order(size_t bytes) {
     unsigned order = 0;
     while ((PAGE_SIZE << order) < bytes) {
@@ -99,6 +101,8 @@ public:
 
     bool ready() const { return mem_map_ != nullptr; }
     const char* name() const { return name_; }
+    uintptr_t zone_start_pfn() const { return start_pfn_; }   // pfn: address >> PAGE_SHIFT
+    uintptr_t zone_end_pfn() const { return start_pfn_ + spanned_; }
     size_t managed_pages() const { return managed_; }  // given to the buddy lists
     size_t spanned_pages() const { return spanned_; }  // memmap length, holes included
     size_t nr_free_pages() const { return nr_free_total_; }
@@ -106,6 +110,9 @@ public:
     size_t memmap_bytes() const { return memmap_bytes_; }
     size_t min_free_pages() const { return min_free_; }
     void set_min_free_pages(size_t n) { min_free_ = n; }
+    // The line of /proc/buddyinfo: free blocks per order, NUL-terminated,
+    // truncated at len; returns the length it needed.
+    size_t buddyinfo_show(char* buf, size_t len) const;
     // Walks every free list: each block's flags, order, alignment and pages,
     // and the counters. For tests; false (and pr_err) at the first mismatch.
     bool check() const;
@@ -125,6 +132,7 @@ private:
     page* pfn_to_page(uintptr_t pfn) const;
     void free_one_block(uintptr_t pfn, unsigned order);
     void free_range_pages(uintptr_t start_pfn, uintptr_t end_pfn);
+    void reserve_holes();
     void take_block(page* p, unsigned order);
     bool check_free(const page* p, unsigned order);
     void span(uintptr_t& lo, uintptr_t& hi) const;

@@ -4,8 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <bit>
-
 #include "kernel/cpu.h"
 #include "kernel/printk.h"
 
@@ -13,20 +11,20 @@ using mm::page;
 using mm::PAGE_SIZE;
 
 struct kmem_cache {
-    char name[32];
-    unsigned object_size;   // as asked
-    unsigned size;          // stride between objects
-    unsigned align;
-    unsigned offset;        // of the free pointer and its check word in a free object
-    unsigned order;
-    unsigned objects;       // per slab
-    slab_flags_t flags;
-    void (*ctor)(void*);
-    mm::page_list lists[3];
-    unsigned long nr_slabs;
-    unsigned long active_objs;
-    bool builtin;           // a kmalloc cache or the cache of caches: never destroyed
-    kmem_cache* next;       // slab_caches, in creation order
+    char name[32] = {};
+    unsigned object_size = 0;   // as asked
+    unsigned size = 0;          // stride between objects
+    unsigned align = 0;
+    unsigned offset = 0;        // of the free pointer and its check word in a free object
+    unsigned order = 0;
+    unsigned objects = 0;       // per slab
+    slab_flags_t flags = SLAB_NONE;
+    void (*ctor)(void*) = nullptr;
+    mm::page_list lists[3] = {};
+    unsigned long nr_slabs = 0;
+    unsigned long active_objs = 0;
+    bool builtin = false;       // a kmalloc cache or the cache of caches: never destroyed
+    kmem_cache* next = nullptr; // slab_caches, in creation order
 };
 
 namespace {
@@ -49,8 +47,10 @@ constexpr size_t kmalloc_sizes[] = {16, 32, 64, 96, 128, 192, 256, 512, 1024, 20
 constexpr size_t nr_kmalloc = sizeof kmalloc_sizes / sizeof kmalloc_sizes[0];
 static_assert(kmalloc_sizes[nr_kmalloc - 1] == KMALLOC_MAX_CACHE_SIZE);
 
-kmem_cache kmem_cache_boot;           // holds the descriptors of created caches
-kmem_cache kmalloc_caches[nr_kmalloc];
+// Static, so that they exist before there is anything to allocate them from;
+// constinit, so that no constructor run at boot can wipe them.
+constinit kmem_cache kmem_cache_boot;           // holds the descriptors of created caches
+constinit kmem_cache kmalloc_caches[nr_kmalloc];
 char kmalloc_names[nr_kmalloc][16];
 kmem_cache* slab_caches;
 bool slab_up;
@@ -138,7 +138,7 @@ unsigned calculate_order(size_t size) {
 bool setup_cache(kmem_cache* s, const char* name, size_t size, size_t align, slab_flags_t flags,
                  void (*ctor)(void*)) {
     if (!name || size == 0 || size > (PAGE_SIZE << (mm::MAX_ORDER - 1)) ||
-        (align != 0 && !std::has_single_bit(align))) {
+        (align != 0 && !mm::is_power_of_2(align))) {
         pr_err("kmem_cache_create(%s): bad size %zu or align %zu\n", name ? name : "(null)", size, align);
         return false;
     }
@@ -343,7 +343,7 @@ unsigned cache_line_size() { return cache_line; }
 
 namespace mm {
 void set_cache_line_size(unsigned bytes) {
-    if (std::has_single_bit(bytes) && bytes >= 16 && bytes <= 256) {
+    if (mm::is_power_of_2(bytes) && bytes >= 16 && bytes <= 256) {
         cache_line = bytes;
     }
 }

@@ -71,6 +71,17 @@ struct sysinfo {
 };
 static_assert(sizeof(sysinfo) == 64, "struct sysinfo is 64 bytes on 32-bit Linux");
 
+// getrlimit(2): include/uapi/linux/resource.h with MIPS's numbering and
+// 32-bit RLIM_INFINITY (arch/mips/include/uapi/asm/resource.h).
+struct rlimit {
+    uint32_t rlim_cur;
+    uint32_t rlim_max;
+};
+constexpr uint32_t rlim_infinity = 0x7fffffffu;
+enum class rlimit_resource : unsigned { cpu = 0, fsize = 1, data = 2, stack = 3, core = 4, nofile = 5,
+                                        as = 6, rss = 7, nproc = 8, memlock = 9 };
+constexpr unsigned rlim_nlimits = 16;
+
 // include/uapi/linux/reboot.h (LINUX_REBOOT_MAGIC1, LINUX_REBOOT_CMD_*)
 constexpr unsigned reboot_magic1 = 0xfee1dead;
 constexpr unsigned reboot_magic2 = 672274793;

@@ -9,7 +9,7 @@ def test_banner_cmdline_and_prompt(boot):
     q = boot("loglevel=7 hostname=testbox")
     q.expect(r"mipsnet 0\.1\.0 .*\(MIPS Malta\)")
     q.expect(r"Kernel command line: loglevel=7 hostname=testbox")
-    q.expect(r"Memory: 131072 kB RAM")
+    q.expect(r"Memory: \d+K/131072K available")
     q.expect(r"clocksource: MIPS counter at \d+\.\d+ MHz, tick 100 Hz")
     q.expect(PROMPT, timeout=30)
     assert "testbox" in q.run("uname -a")

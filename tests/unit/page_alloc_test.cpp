@@ -65,6 +65,21 @@ TEST(page_alloc, init_accounts_every_page) {
     CHECK_TRUE(z.alloc_early(PAGE_SIZE) == nullptr);
 }
 
+TEST(page_alloc, buddyinfo_line) {
+    char buf[200];
+    size_t n = z.buddyinfo_show(buf, sizeof buf);
+    LONGS_EQUAL(n, strlen(buf));
+    char expect[200];
+    snprintf(expect, sizeof expect, "Node 0, zone     test ");
+    CHECK_TRUE(strncmp(buf, expect, strlen(expect)) == 0);
+    char tail[32];
+    snprintf(tail, sizeof tail, " %6zu \n", z.nr_free(MAX_ORDER - 1));
+    CHECK_TRUE(strstr(buf, tail) != nullptr);
+    char small[10];
+    LONGS_EQUAL(n, z.buddyinfo_show(small, sizeof small));
+    STRCMP_EQUAL("Node 0, z", small);
+}
+
 TEST(page_alloc, blocks_are_aligned_to_their_order_and_inside_the_zone) {
     std::vector<std::pair<mm::page*, unsigned>> got;
     for (unsigned o = 0; o < MAX_ORDER; ++o) {
@@ -300,6 +315,10 @@ TEST(page_alloc_ranges, holes_and_early_carve_outs_are_never_handed_out) {
         ++n;
     }
     LONGS_EQUAL(z.managed_pages(), n);
+    CHECK_FALSE(z.free_pages_at(reinterpret_cast<void*>(a1 + PAGE_SIZE), 0));  // in the hole
+    CHECK_TRUE(host_stub::console.find("reserved") != std::string::npos);
+    CHECK_TRUE(z.virt_to_page(reinterpret_cast<void*>(a1))->has(mm::PG_reserved));
+    CHECK_TRUE(z.virt_to_page(reinterpret_cast<void*>(b0 - 1))->has(mm::PG_reserved));
     size_t expect = (a1 - (a0 + PAGE_SIZE - 17)) / PAGE_SIZE + ((b1 + 5 - PAGE_SIZE) - b0) / PAGE_SIZE -
                     (2u << 20) / PAGE_SIZE - z.memmap_bytes() / PAGE_SIZE;
     LONGS_EQUAL(expect, n);

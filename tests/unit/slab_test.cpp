@@ -9,6 +9,7 @@
 
 #include <CppUTest/TestHarness.h>
 
+#include "kernel/mm/selftest.h"
 #include "kernel/mm/slab.h"
 #include "tests/unit/host/host_stub.h"
 #include "tests/unit/mm_arena.h"
@@ -439,4 +440,10 @@ TEST(slab, timing_report) {
     uint64_t t2 = mm_test::now_ns();
     printf("\n[slab] kmalloc+kfree pair: %.1f ns (hot, 200 B), %.1f ns (256 deep, 64 B)\n",
            double(t1 - t0) / n, double(t2 - t1) / (n / 256 * 256));
+}
+
+TEST(slab, boot_selftest_passes) {
+    CHECK_TRUE(mm::selftest(20000));
+    CHECK_TRUE(host_stub::console.find("mm: selftest passed") != std::string::npos);
+    CHECK_TRUE(host_stub::console.find("bad free") == std::string::npos);
 }

@@ -4,12 +4,13 @@
 #include "kernel/arch/mips/traps.h"
 #include "kernel/board.h"
 #include "kernel/cmdline.h"
-#include "kernel/mm/brk.h"
+#include "kernel/mm/init.h"
+#include "kernel/mm/slab.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
 #include "kernel/uaccess.h"
 
-extern "C" char __kernel_start[], _end[];
+extern "C" char __kernel_start[], __text_end[], _sdata[], __bss_start[], _end[];
 
 namespace {
 // QEMU Malta: 320 MHz CPU, Count every second cycle of a whole-ns period (6 ns).
@@ -28,13 +29,16 @@ void setup(uint32_t ram_bytes) {
     if (ram_bytes == 0 || ram_bytes > 256u << 20) {
         ram_bytes = 32u << 20;
     }
-    mm::set_ram_total(ram_bytes);
     uintptr_t ram_end = mips::kseg0 + ram_bytes;
     uaccess_set_range(first_usable, ram_end);
-    mm::brk_init(reinterpret_cast<uintptr_t>(_end), ram_end);
-    pr_info("Memory: %u kB RAM, kernel %08lx-%08lx\n", ram_bytes / 1024,
-            static_cast<unsigned long>(reinterpret_cast<uintptr_t>(__kernel_start)),
-            static_cast<unsigned long>(reinterpret_cast<uintptr_t>(_end)));
+    // SLAB_HWCACHE_ALIGN follows the D-cache line, but never below 32 bytes:
+    // QEMU's 16-byte lines would otherwise give layouts no board has.
+    if (c.dline > 32) {
+        mm::set_cache_line_size(c.dline);
+    }
+    auto addr = [](const char* sym) { return reinterpret_cast<uintptr_t>(sym); };
+    mm::mem_init(mips::kseg0, ram_bytes,
+                 {addr(__kernel_start), addr(__text_end), addr(_sdata), addr(__bss_start), addr(_end)});
 }
 
 void time_init() {
