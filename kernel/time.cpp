@@ -2,6 +2,7 @@
 
 #include "kernel/cpu.h"
 #include "kernel/sched/sched.h"
+#include "kernel/timer.h"
 
 volatile unsigned long jiffies;
 
@@ -33,11 +34,13 @@ uint64_t cycles_to_ns(uint64_t cycles) {
 
 void time_init() {
     get_cycles64();
+    init_timers();
 }
 
 void do_timer(unsigned long ticks) {
     jiffies = jiffies + ticks;
     get_cycles64();
+    run_local_timers();
     sched_tick();
 }
 

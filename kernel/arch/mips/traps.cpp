@@ -10,6 +10,7 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/sched/sched.h"
+#include "kernel/softirq.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 
@@ -192,8 +193,14 @@ extern "C" void do_trap(pt_regs* regs) {
     using mips::exc;
     switch (static_cast<exc>(mips::cause::exccode(regs->cp0_cause))) {
     case exc::interrupt:
+        irq_enter();
         mips::handle_interrupt(regs);
-        preempt_schedule_irq();
+        irq_exit();  // may run softirqs, interrupts enabled: this frame is saved
+        // No thread switch on top of softirq code or a bh-disabled section
+        // (preempt.h: the count must be the same in every thread).
+        if (!preempt_count()) {
+            preempt_schedule_irq();
+        }
         break;
     case exc::sys:
         mips::handle_syscall(regs);
