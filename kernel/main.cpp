@@ -13,6 +13,7 @@
 #include "kernel/sched/sched.h"
 #include "kernel/time.h"
 #include "kernel/version.h"
+#include "net/core/netdevice.h"
 
 extern "C" {
 using ctor_fn = void (*)();
@@ -108,6 +109,7 @@ extern "C" [[noreturn]] void start_kernel(int argc, char** argv, char** envp, ui
     board::init();
     sched_init();
     arch::time_init();
+    net_dev_init();   // Linux's subsys_initcall: softirqs, backlog, "lo"
     cpu::local_irq_enable();
     uint64_t boot_ns = cycles_to_ns(cpu::cycles() - boot_cycles);
     pr_info("Boot took %lu us from entry to first app\n", static_cast<unsigned long>(boot_ns / 1000));
