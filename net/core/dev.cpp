@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <new>
 
+#include "kernel/cmdline.h"
 #include "kernel/cpu.h"
 #include "kernel/mm/slab.h"
 #include "kernel/printk.h"
@@ -13,6 +14,7 @@
 #include "kernel/uapi/errno.h"
 #include "net/core/dev_internal.h"
 #include "net/core/netdevice.h"
+#include "net/core/selftest.h"
 
 net init_net;
 
@@ -393,5 +395,10 @@ void net_dev_init() {
     open_softirq(NET_RX_SOFTIRQ, net_rx_action);
     if (int err = loopback_net_init()) {
         pr_err("net: loopback device: error %d\n", err);
+    }
+    pr_info("NET: core up: %s ifindex %d, backlog %d, budget %d\n", init_net.loopback_dev ? "lo" : "no lo",
+            init_net.loopback_dev ? init_net.loopback_dev->ifindex : 0, netdev_max_backlog, netdev_budget);
+    if (cmdline::get("net_selftest")) {
+        net_selftest_start();
     }
 }

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "net/core/selftest.h"
 #include "tests/unit/net_test_util.h"
 
 using net_test::rec;
@@ -118,4 +119,9 @@ TEST(loopback, is_not_queued_and_comes_back_up_on_open) {
     LONGS_EQUAL(-ENETDOWN, dev_queue_xmit(lo_frame("down")));
     LONGS_EQUAL(0, dev_open(lo));
     LONGS_EQUAL(NET_XMIT_SUCCESS, dev_queue_xmit(lo_frame("up")));
+}
+
+TEST(loopback, the_boot_selftest_passes_here_too) {
+    CHECK_TRUE(net_selftest());
+    CHECK_TRUE(host_stub::console.find("net: selftest passed (1504 frames") != std::string::npos);
 }
