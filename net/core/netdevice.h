@@ -254,7 +254,8 @@ inline int dev_parse_header(const sk_buff* skb, uint8_t* haddr) {
     return skb->dev->header_ops->parse(skb, haddr);
 }
 
-// Link state, from the driver (any context).
+// Link state, from the driver (any context; NETDEV_CHANGE goes to the
+// notifiers unless called from a hard interrupt handler).
 inline bool netif_running(const net_device* dev) { return dev->state & __LINK_STATE_START; }
 inline bool netif_carrier_ok(const net_device* dev) { return !(dev->state & __LINK_STATE_NOCARRIER); }
 void netif_carrier_on(net_device* dev);

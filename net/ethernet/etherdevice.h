@@ -24,6 +24,10 @@ inline void ether_addr_copy(uint8_t* dst, const uint8_t* src) { memcpy(dst, src,
 inline void eth_broadcast_addr(uint8_t* a) { memset(a, 0xff, ETH_ALEN); }
 inline void eth_zero_addr(uint8_t* a) { memset(a, 0, ETH_ALEN); }
 
+// Pads a frame to the 60-byte minimum for hardware that does not (IEEE
+// 802.3 4.2.3.3). On failure the skb is freed and -ENOMEM returned.
+inline int eth_skb_pad(sk_buff* skb) { return skb_put_padto(skb, ETH_ZLEN); }
+
 inline ethhdr* eth_hdr(const sk_buff* skb) { return reinterpret_cast<ethhdr*>(skb_mac_header(skb)); }
 
 // The Ethernet defaults: type, MTU 1500, 14-byte header, broadcast

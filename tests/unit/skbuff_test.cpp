@@ -328,6 +328,13 @@ TEST(skbuff, padto_zero_fills_and_grows) {
     LONGS_EQUAL(0, skb_put_padto(skb, 10));  // long enough already
     LONGS_EQUAL(ETH_ZLEN, skb->len);
     kfree_skb(skb);
+    sk_buff* runt = alloc_skb(0, GFP_KERNEL);  // no tailroom at all: grows
+    sk_buff* clone = skb_clone(runt, GFP_ATOMIC);
+    LONGS_EQUAL(0, eth_skb_pad(clone));      // a clone gets its own padded copy
+    LONGS_EQUAL(ETH_ZLEN, clone->len);
+    LONGS_EQUAL(0, runt->len);
+    kfree_skb(clone);
+    kfree_skb(runt);
 }
 
 TEST(skbuff, copy_bits_and_checksum_stay_inside_the_packet) {
