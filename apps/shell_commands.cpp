@@ -12,6 +12,7 @@
 #include <sys/sysinfo.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
+#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -135,6 +136,26 @@ int cmd_apps(int, char**) {
     return 0;
 }
 
+int cmd_sleep(int argc, char** argv) {
+    if (argc != 2) {
+        printf("usage: sleep SECONDS (fractions allowed)\n");
+        return 1;
+    }
+    double s = strtod(argv[1], nullptr);
+    if (s < 0) {
+        printf("sleep: invalid time '%s'\n", argv[1]);
+        return 1;
+    }
+    struct timespec ts;
+    ts.tv_sec = static_cast<time_t>(s);
+    ts.tv_nsec = static_cast<long>((s - static_cast<double>(ts.tv_sec)) * 1e9);
+    if (nanosleep(&ts, nullptr) != 0) {
+        perror("sleep");
+        return 1;
+    }
+    return 0;
+}
+
 int cmd_echo(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         printf("%s%s", argv[i], i + 1 < argc ? " " : "");
@@ -165,8 +186,20 @@ int cmd_syscall(int argc, char** argv) {
     return 0;
 }
 
-// crash [load|store|ri|break]: make the kernel take a fatal exception on
-// purpose, as Linux's sysrq-c, to check the panic path on a board.
+// Recurses until the thread's stack is gone: the scheduler's check of the
+// stack-end magic must catch it and name the thread.
+[[gnu::noinline]] int overflow_stack(int depth) {
+    volatile char frame[512];
+    frame[0] = static_cast<char>(depth);
+    if (depth > 1000000) {
+        return frame[0];
+    }
+    sched_yield();  // a syscall per frame: the kernel checks the stack pointer on entry
+    return overflow_stack(depth + 1) + frame[0];
+}
+
+// crash [load|store|ri|break|stack]: make the kernel take a fatal exception
+// on purpose, as Linux's sysrq-c, to check the panic path on a board.
 int cmd_crash(int argc, char** argv) {
     const char* how = argc > 1 ? argv[1] : "load";
     fflush(stdout);
@@ -188,7 +221,10 @@ int cmd_crash(int argc, char** argv) {
         asm volatile("break 7");
         return 1;
     }
-    printf("usage: crash [load|store|ri|break]\n");
+    if (strcmp(how, "stack") == 0) {
+        return overflow_stack(0);
+    }
+    printf("usage: crash [load|store|ri|break|stack]\n");
     return 1;
 }
 
@@ -201,8 +237,9 @@ const command commands[] = {
     {"dmesg", cmd_dmesg, "kernel log"},
     {"free", cmd_free, "memory use"},
     {"echo", cmd_echo, "print the arguments"},
+    {"sleep", cmd_sleep, "sleep SECONDS"},
     {"syscall", cmd_syscall, "raw syscall: syscall NR [ARG...]"},
-    {"crash", cmd_crash, "fatal exception on purpose: crash [load|store|ri|break]"},
+    {"crash", cmd_crash, "fatal exception on purpose: crash [load|store|ri|break|stack]"},
     {"poweroff", cmd_poweroff, "switch off"},
     {"reboot", cmd_reboot, "restart"},
 };

@@ -5,24 +5,32 @@ execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=include
                 OUTPUT_VARIABLE GCC_INCLUDE OUTPUT_STRIP_TRAILING_WHITESPACE)
 set(CXX_INCLUDE /usr/mipsel-linux-gnu/include/c++/12)
 
+# mipsnet_flags: what every object of an image is compiled with. Its C
+# library part, mipsnet_c_flags, serves code that must see only newlib's and
+# gcc's headers even when it is C++ (CppUTest built without the C++ library).
+add_library(mipsnet_c_flags INTERFACE)
 add_library(mipsnet_flags INTERFACE)
+target_link_libraries(mipsnet_flags INTERFACE mipsnet_c_flags)
 # -nostdinc drops every default path; these come back in this order (CMake
 # would filter the compiler's own include dir out of include_directories()).
+# A consumer of mipsnet_flags gets its options before mipsnet_c_flags' ones.
 target_compile_options(mipsnet_flags INTERFACE
   "$<$<COMPILE_LANGUAGE:CXX>:SHELL:-isystem ${CXX_INCLUDE}>"
   "$<$<COMPILE_LANGUAGE:CXX>:SHELL:-isystem ${CXX_INCLUDE}/mipsel-linux-gnu>"
-  "$<$<COMPILE_LANGUAGE:CXX>:SHELL:-isystem ${CMAKE_SOURCE_DIR}/cmake/shim>"
+  "$<$<COMPILE_LANGUAGE:CXX>:SHELL:-isystem ${CMAKE_SOURCE_DIR}/cmake/shim>")
+target_compile_options(mipsnet_c_flags INTERFACE
   "SHELL:-isystem ${NEWLIB_INCLUDE}" "SHELL:-isystem ${GCC_INCLUDE}")
-target_include_directories(mipsnet_flags INTERFACE ${CMAKE_SOURCE_DIR} ${CMAKE_SOURCE_DIR}/libc/include)
-target_compile_options(mipsnet_flags INTERFACE
+target_include_directories(mipsnet_c_flags INTERFACE ${CMAKE_SOURCE_DIR} ${CMAKE_SOURCE_DIR}/libc/include)
+target_compile_options(mipsnet_c_flags INTERFACE
   -nostdinc -ffreestanding -ffunction-sections -fdata-sections -fno-strict-aliasing -fno-common -Wall -Wextra
   $<$<COMPILE_LANGUAGE:CXX>:-fno-exceptions -fno-rtti -fno-threadsafe-statics -Wno-volatile>
   $<$<COMPILE_LANGUAGE:ASM>:-D__ASSEMBLY__>)
 set(MIPSNET_HZ 100 CACHE STRING "Timer interrupts per second (jiffies rate)")
-# libc/ provides the POSIX clocks (clock_gettime and friends) that newlib's
-# headers only declare when the platform says so.
+# libc/ provides the POSIX clocks (clock_gettime and friends) and
+# sched_yield that newlib's headers only declare when the platform says so.
 # __LINUX_ERRNO_EXTENSIONS__: newlib names every Linux errno (ESOCKTNOSUPPORT...).
-target_compile_definitions(mipsnet_flags INTERFACE _POSIX_TIMERS=1 _POSIX_MONOTONIC_CLOCK=200112L
+target_compile_definitions(mipsnet_c_flags INTERFACE _POSIX_TIMERS=1 _POSIX_MONOTONIC_CLOCK=200112L
+  _POSIX_PRIORITY_SCHEDULING=1
   __LINUX_ERRNO_EXTENSIONS__=1
   CONFIG_HZ=${MIPSNET_HZ})
 
@@ -45,16 +53,28 @@ add_dependencies(mipsnet_apps newlib)
 set(MIPSNET_LDSCRIPT ${CMAKE_SOURCE_DIR}/boot/kernel.ld)
 
 # mipsnet_image(NAME objects...): link a bootable ELF from the kernel and the
-# given object libraries, with newlib and libgcc.
-function(mipsnet_image name)
+# given object libraries and newlib (libgcc: libc/libgcc.cpp). Linked twice, as Linux
+# does for kallsyms: the first link's symbols become a table in the second,
+# so backtraces print function names.
+function(mipsnet_link name)
   add_executable(${name} $<TARGET_OBJECTS:mipsnet_kernel> ${ARGN})
   set_target_properties(${name} PROPERTIES SUFFIX ".elf" LINK_DEPENDS ${MIPSNET_LDSCRIPT})
   target_link_libraries(${name} PRIVATE mipsnet_flags)
   target_link_options(${name} PRIVATE -T ${MIPSNET_LDSCRIPT} -Wl,--gc-sections
     -Wl,-Map=${CMAKE_CURRENT_BINARY_DIR}/${name}.map)
-  target_link_libraries(${name} PRIVATE -Wl,--start-group newlib_c newlib_m gcc -Wl,--end-group)
-  add_custom_command(TARGET ${name} POST_BUILD
-    COMMAND ${CMAKE_SIZE} $<TARGET_FILE:${name}>)
+  # No libgcc: libc/libgcc.cpp has its routines, built non-PIC.
+  target_link_libraries(${name} PRIVATE -Wl,--start-group newlib_c newlib_m -Wl,--end-group)
+endfunction()
+
+function(mipsnet_image name)
+  mipsnet_link(${name}_pass1 ${CMAKE_SOURCE_DIR}/kernel/arch/mips/kallsyms/empty.S ${ARGN})
+  set(table ${CMAKE_CURRENT_BINARY_DIR}/${name}_kallsyms.S)
+  add_custom_command(OUTPUT ${table}
+    COMMAND sh -c "mipsel-linux-gnu-nm -n -C $<TARGET_FILE:${name}_pass1> | /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tools/kallsyms.py > ${table}"
+    DEPENDS ${name}_pass1 ${CMAKE_SOURCE_DIR}/tools/kallsyms.py VERBATIM)
+  mipsnet_link(${name} ${table} ${ARGN})
+  target_link_libraries(${name} PRIVATE mipsnet_flags)
+  add_custom_command(TARGET ${name} POST_BUILD COMMAND ${CMAKE_SIZE} $<TARGET_FILE:${name}>)
 endfunction()
 
 mipsnet_image(kernel $<TARGET_OBJECTS:mipsnet_apps>)

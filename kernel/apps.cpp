@@ -4,6 +4,7 @@
 
 #include "kernel/cpu.h"
 #include "kernel/libc_glue.h"
+#include "kernel/mm/slab.h"
 #include "kernel/sched/sched.h"
 #include "kernel/syscalls.h"
 
@@ -12,28 +13,13 @@ extern "C" const app_desc __stop_mipsnet_apps[];
 
 namespace {
 
-constexpr size_t max_running = 32;
-
 // What an app thread starts with: its argv, copied out of the caller's memory.
 struct app_start {
     const app_desc* app;
     int argc;
     char* argv[APP_MAX_ARGS + 1];
     char strings[APP_ARG_BYTES];
-    bool used;
 };
-app_start starts[max_running];
-
-app_start* alloc_start() {
-    cpu::irq_guard guard;
-    for (app_start& s : starts) {
-        if (!s.used) {
-            s.used = true;
-            return &s;
-        }
-    }
-    return nullptr;
-}
 
 bool copy_args(app_start* s, int argc, const char* const* argv) {
     if (argc < 0 || argc > APP_MAX_ARGS) {
@@ -76,7 +62,7 @@ const app_desc* app_find(const char* name) {
 }
 
 task_struct* app_spawn(const app_desc& app, int argc, const char* const* argv) {
-    app_start* s = alloc_start();
+    auto* s = static_cast<app_start*>(kzalloc(sizeof(app_start), GFP_KERNEL));
     if (!s) {
         return nullptr;
     }
@@ -87,7 +73,7 @@ task_struct* app_spawn(const app_desc& app, int argc, const char* const* argv) {
                           : nullptr;
     if (!t) {
         libc_thread_state_destroy(libc);
-        s->used = false;
+        kfree(s);
         return nullptr;
     }
     t->libc_reent = libc;
@@ -101,7 +87,7 @@ int app_wait(task_struct* t) {
     auto* s = static_cast<app_start*>(t->arg);
     libc_thread_state_destroy(t->libc_reent);
     release_task(t);
-    s->used = false;
+    kfree(s);
     return status & 0xff;
 }
 

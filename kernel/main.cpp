@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "drivers/pci/pci.h"
 #include "kernel/apps.h"
 #include "kernel/arch.h"
 #include "kernel/board.h"
@@ -11,7 +12,9 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/sched/sched.h"
+#include "kernel/softirq.h"
 #include "kernel/time.h"
+#include "kernel/trace.h"
 #include "kernel/version.h"
 #include "net/core/netdevice.h"
 
@@ -100,19 +103,24 @@ extern "C" [[noreturn]] void start_kernel(int argc, char** argv, char** envp, ui
     uint32_t boot_cycles = cpu::cycles();
     board::early_init();
     cmdline::init_from_argv(loader_argc(argc, argv, envp), argv);  // before anything reuses it
-    run_constructors();
     klog::set_console_level(static_cast<int>(cmdline::get_int("loglevel", 7)));
+    trace::init_from_cmdline();
     pr_info("%s %s %s (%s)\n", kernel_version::sysname, kernel_version::release,
             kernel_version::version, board::name());
     pr_info("Kernel command line: %s\n", cmdline::str());
     arch::setup(ram_bytes);
+    // C++ constructors may call libc (malloc, printf), which needs the syscall
+    // vector and the brk heap that arch::setup has just set up.
+    run_constructors();
     board::init();
     sched_init();
     arch::time_init();
     net_dev_init();   // Linux's subsys_initcall: softirqs, backlog, "lo"
     cpu::local_irq_enable();
+    pci_init();
     uint64_t boot_ns = cycles_to_ns(cpu::cycles() - boot_cycles);
     pr_info("Boot took %lu us from entry to first app\n", static_cast<unsigned long>(boot_ns / 1000));
+    spawn_ksoftirqd();
     if (!kthread_run(init_thread, nullptr, "init", DEFAULT_PRIO - 1)) {
         panic("cannot start init");
     }

@@ -64,8 +64,6 @@ void handle_softirqs() {
 
 }  // namespace
 
-[[gnu::weak]] void wakeup_softirqd() {}
-
 void open_softirq(unsigned nr, softirq_action_fn action) {
     if (nr < NR_SOFTIRQS) {
         cpu::irq_guard guard;

@@ -41,7 +41,8 @@ void do_softirq();                        // runs pending ones unless in_interru
 // it). The default does nothing: pending work stays pending and runs at the
 // next irq_exit() or local_bh_enable(). A ksoftirqd thread overrides it
 // (the default is a weak symbol).
-void wakeup_softirqd();
+void wakeup_softirqd();      // kernel/ksoftirqd.cpp
+void spawn_ksoftirqd();      // once the scheduler runs
 
 // Hard interrupt entry and exit, around the dispatch of one interrupt.
 // irq_exit() of the outermost one runs pending softirqs (interrupts

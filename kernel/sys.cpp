@@ -17,6 +17,11 @@
 long sys_getpid() { return current->pid; }
 long sys_getppid() { return 0; }
 
+long sys_sched_yield() {
+    yield();
+    return 0;
+}
+
 long sys_newuname(uapi::new_utsname* name) {
     uapi::new_utsname u{};
     const char* host = cmdline::get("hostname");

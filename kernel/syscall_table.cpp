@@ -2,6 +2,7 @@
 
 #include "kernel/syscall.h"
 #include "kernel/syscalls.h"
+#include "kernel/trace.h"
 #include "kernel/uapi/errno.h"
 #include "kernel/uapi/unistd.h"
 
@@ -16,21 +17,25 @@ struct syscall_def {
 };
 
 constexpr syscall_def syscall_defs[] = {
-    {NR_exit, syscall_entry<sys_exit>, "exit"},
-    {NR_read, syscall_entry<sys_read>, "read"},
-    {NR_write, syscall_entry<sys_write>, "write"},
-    {NR_getpid, syscall_entry<sys_getpid>, "getpid"},
-    {NR_brk, syscall_entry<sys_brk>, "brk"},
-    {NR_ioctl, syscall_entry<sys_ioctl>, "ioctl"},
-    {NR_getppid, syscall_entry<sys_getppid>, "getppid"},
-    {NR_getrlimit, syscall_entry<sys_getrlimit>, "getrlimit"},
-    {NR_gettimeofday, syscall_entry<sys_gettimeofday>, "gettimeofday"},
-    {NR_reboot, syscall_entry<sys_reboot>, "reboot"},
-    {NR_syslog, syscall_entry<sys_syslog>, "syslog"},
-    {NR_fstat, syscall_entry<sys_fstat>, "fstat"},
-    {NR_sysinfo, syscall_entry<sys_sysinfo>, "sysinfo"},
-    {NR_uname, syscall_entry<sys_newuname>, "uname"},
-    {NR_clock_gettime, syscall_entry<sys_clock_gettime>, "clock_gettime"},
+    {NR_exit, syscall_entry<sys_exit>, "sys_exit"},
+    {NR_read, syscall_entry<sys_read>, "sys_read"},
+    {NR_write, syscall_entry<sys_write>, "sys_write"},
+    {NR_getpid, syscall_entry<sys_getpid>, "sys_getpid"},
+    {NR_brk, syscall_entry<sys_brk>, "sys_brk"},
+    {NR_ioctl, syscall_entry<sys_ioctl>, "sys_ioctl"},
+    {NR_getppid, syscall_entry<sys_getppid>, "sys_getppid"},
+    {NR_getrlimit, syscall_entry<sys_getrlimit>, "sys_getrlimit"},
+    {NR_gettimeofday, syscall_entry<sys_gettimeofday>, "sys_gettimeofday"},
+    {NR_reboot, syscall_entry<sys_reboot>, "sys_reboot"},
+    {NR_syslog, syscall_entry<sys_syslog>, "sys_syslog"},
+    {NR_fstat, syscall_entry<sys_fstat>, "sys_fstat"},
+    {NR_sysinfo, syscall_entry<sys_sysinfo>, "sys_sysinfo"},
+    {NR_uname, syscall_entry<sys_newuname>, "sys_newuname"},
+    {NR_sched_yield, syscall_entry<sys_sched_yield>, "sys_sched_yield"},
+    {NR_times, syscall_entry<sys_times>, "sys_times"},
+    {NR_nanosleep, syscall_entry<sys_nanosleep>, "sys_nanosleep"},
+    {NR_clock_nanosleep, syscall_entry<sys_clock_nanosleep>, "sys_clock_nanosleep"},
+    {NR_clock_gettime, syscall_entry<sys_clock_gettime>, "sys_clock_gettime"},
 };
 
 constexpr size_t table_size = NR_syscalls;
@@ -55,7 +60,12 @@ const syscall_def* lookup(long nr) {
 
 long do_syscall(long nr, const syscall_args& args) {
     const syscall_def* d = lookup(nr);
-    return d ? d->fn(args) : -ENOSYS;
+    if (!d) {
+        trace::event(trace::cat::syscall, "sys_ni_syscall", "nr=%ld", nr);
+        return -ENOSYS;
+    }
+    trace::scope t(trace::cat::syscall, d->name);
+    return d->fn(args);
 }
 
 const char* syscall_name(long nr) {

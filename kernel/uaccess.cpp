@@ -14,6 +14,8 @@ void uaccess_set_range(uintptr_t lo, uintptr_t hi) {
     user_hi = hi;
 }
 
+uaccess_range uaccess_get_range() { return {user_lo, user_hi}; }
+
 bool access_ok(const void* p, size_t len) {
     uintptr_t a = reinterpret_cast<uintptr_t>(p);
     if (len == 0) {

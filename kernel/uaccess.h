@@ -5,7 +5,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-void uaccess_set_range(uintptr_t lo, uintptr_t hi);  // [lo, hi) apps may reach
+struct uaccess_range {
+    uintptr_t lo, hi;  // [lo, hi) apps may reach
+};
+void uaccess_set_range(uintptr_t lo, uintptr_t hi);
+// What is set now, so that code narrowing the range for a while (tests) can
+// put it back: on the target, the console output of everything else depends on it.
+uaccess_range uaccess_get_range();
 bool access_ok(const void* p, size_t len);
 // 0 or -EFAULT, as Linux's copy_{from,to}_user() callers return.
 int copy_from_user(void* dst, const void* user_src, size_t len);

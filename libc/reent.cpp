@@ -7,23 +7,14 @@
 
 #include "kernel/cpu.h"
 #include "kernel/libc_glue.h"
-
-namespace {
-constexpr int max_states = 32;
-_reent states[max_states];
-bool used[max_states];
-}  // namespace
+#include "kernel/mm/slab.h"
 
 void* libc_thread_state_create() {
-    cpu::irq_guard guard;
-    for (int i = 0; i < max_states; ++i) {
-        if (!used[i]) {
-            used[i] = true;
-            _REENT_INIT_PTR(&states[i]);
-            return &states[i];
-        }
+    auto* r = static_cast<_reent*>(kzalloc(sizeof(_reent), GFP_KERNEL));
+    if (r) {
+        _REENT_INIT_PTR(r);
     }
-    return nullptr;
+    return r;
 }
 
 void libc_thread_state_destroy(void* state) {
@@ -31,9 +22,8 @@ void libc_thread_state_destroy(void* state) {
         return;
     }
     auto* r = static_cast<_reent*>(state);
-    _reclaim_reent(r);   // closes its stdio streams and frees their buffers
-    cpu::irq_guard guard;
-    used[r - states] = false;
+    _reclaim_reent(r);   // frees what newlib allocated for it
+    kfree(r);
 }
 
 // newlib's malloc and environment are shared by every app thread: a thread

@@ -110,7 +110,17 @@ int gettimeofday(struct timeval* tv, void* tz) {
     return 0;
 }
 
-clock_t times(struct tms* buf) { return static_cast<clock_t>(libc::do_syscall(uapi::NR_times, buf)); }
+clock_t times(struct tms* buf) {
+    uapi::tms k{};
+    long r = libc::do_syscall(uapi::NR_times, &k);
+    if (r != -1 && buf) {
+        buf->tms_utime = k.tms_utime;
+        buf->tms_stime = k.tms_stime;
+        buf->tms_cutime = k.tms_cutime;
+        buf->tms_cstime = k.tms_cstime;
+    }
+    return static_cast<clock_t>(r);
+}
 
 int uname(struct utsname* name) { return static_cast<int>(libc::do_syscall(uapi::NR_uname, name)); }
 int sysinfo(struct sysinfo* info) { return static_cast<int>(libc::do_syscall(uapi::NR_sysinfo, info)); }
@@ -139,6 +149,34 @@ int clock_gettime(clockid_t id, struct timespec* tp) {
     tp->tv_sec = static_cast<time_t>(static_cast<unsigned long>(k.tv_sec));
     tp->tv_nsec = k.tv_nsec;
     return 0;
+}
+
+int sched_yield() { return static_cast<int>(libc::do_syscall(uapi::NR_sched_yield)); }
+
+int nanosleep(const struct timespec* req, struct timespec* rem) {
+    uapi::timespec k{static_cast<int32_t>(req->tv_sec), static_cast<int32_t>(req->tv_nsec)};
+    if (req->tv_sec > 0x7fffffff) {
+        k.tv_sec = 0x7fffffff;
+    }
+    uapi::timespec left{};
+    if (libc::do_syscall(uapi::NR_nanosleep, &k, rem ? &left : nullptr) < 0) {
+        return -1;
+    }
+    if (rem) {
+        rem->tv_sec = left.tv_sec;
+        rem->tv_nsec = left.tv_nsec;
+    }
+    return 0;
+}
+
+unsigned sleep(unsigned seconds) {
+    struct timespec ts{static_cast<time_t>(seconds), 0};
+    return nanosleep(&ts, nullptr) == 0 ? 0 : seconds;
+}
+
+int usleep(useconds_t us) {
+    struct timespec ts{static_cast<time_t>(us / 1000000), static_cast<long>(us % 1000000) * 1000};
+    return nanosleep(&ts, nullptr);
 }
 
 // syscall(2): the generic entry, for numbers libc has no wrapper for.

@@ -4,6 +4,7 @@
 
 #include "kernel/cpu.h"
 #include "kernel/panic.h"
+#include "kernel/preempt.h"
 #include "kernel/printk.h"
 #include "kernel/sched/stack.h"
 
@@ -47,10 +48,14 @@ void account(task_struct* prev, uint32_t now) {
     prev->cpu_cycles += now - prev->last_switch_in;
 }
 
+[[noreturn]] void stack_overflow(const task_struct* t) {
+    panic("stack overflow in thread '%s' (pid %d, %u-byte stack)", t->comm, t->pid,
+          static_cast<unsigned>(t->stack_size));
+}
+
 void check_stack(const task_struct* t) {
     if (t->stack && t->stack[0] != STACK_END_MAGIC) {
-        panic("stack overflow in thread '%s' (pid %d, %u-byte stack)", t->comm, t->pid,
-              static_cast<unsigned>(t->stack_size));
+        stack_overflow(t);
     }
 }
 
@@ -87,7 +92,7 @@ void sched_init() {
 
 task_struct* kthread_create(void (*fn)(void*), void* arg, const char* name, int prio,
                             size_t stack_size) {
-    if (prio < 0 || prio >= IDLE_PRIO || stack_size < 1024) {
+    if (prio < 0 || prio >= IDLE_PRIO || stack_size < THREAD_STACK_MIN || stack_size > THREAD_STACK_MAX) {
         return nullptr;
     }
     task_struct* t = alloc_task_struct();
@@ -147,6 +152,12 @@ bool wake_up_process(task_struct* t) {
 void schedule() {
     cpu::irq_guard guard;
     task_struct* prev = current;
+    if (preempt_count() != 0 && prev->state != task_state::running) {
+        // A softirq or a bh-disabled section must not sleep: the count is
+        // global, the next thread would inherit it.
+        pr_err("BUG: scheduling while atomic: %s/%d (preempt_count %#x)\n", prev->comm, prev->pid,
+               preempt_count());
+    }
     resched_pending = false;
     if (prev->state == task_state::running && prev != &idle_task && list_empty(&prev->run_list)) {
         rq.enqueue(prev);
@@ -179,6 +190,7 @@ void yield() {
 
 void sched_tick() {
     task_struct* t = current;
+    check_stack(t);
     if (t == &idle_task) {
         if (rq.bitmap) {
             resched_pending = true;
@@ -198,7 +210,8 @@ bool need_resched() { return resched_pending; }
 void set_need_resched() { resched_pending = true; }
 
 void preempt_schedule_irq() {
-    if (resched_pending) {
+    // Not from inside a softirq or a bh-disabled section the interrupt hit.
+    if (resched_pending && preempt_count() == 0) {
         schedule();
     }
 }
@@ -268,3 +281,15 @@ size_t task_stack_unused(const task_struct* t) {
 }
 
 unsigned nr_tasks() { return task_count; }
+
+void check_stack_pointer(uintptr_t sp) {
+    const task_struct* t = current;
+    if (!t || !t->stack) {
+        return;
+    }
+    uintptr_t lo = reinterpret_cast<uintptr_t>(t->stack);
+    if (sp <= lo + 4 || sp > lo + t->stack_size) {
+        stack_overflow(t);
+    }
+    check_stack(t);
+}

@@ -7,6 +7,8 @@
 
 constexpr unsigned SCHED_TIMESLICE_TICKS = 5;
 constexpr size_t THREAD_STACK_DEFAULT = 16384;
+constexpr size_t THREAD_STACK_MIN = 1024;
+constexpr size_t THREAD_STACK_MAX = 256 * 1024;
 
 void sched_init();   // the boot context becomes the idle task
 // Creates a thread that will run fn(arg); it starts when woken (kthread_run
@@ -32,6 +34,9 @@ task_struct* find_task_by_pid(int pid);
 template <typename F>
 void for_each_task(F f);
 size_t task_stack_unused(const task_struct* t);   // bytes never touched
+// On every exception entry: panics, naming the thread, when sp has left the
+// current thread's stack or its end magic is gone.
+void check_stack_pointer(uintptr_t sp);
 unsigned nr_tasks();
 
 extern list_head task_list;

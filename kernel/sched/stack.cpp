@@ -1,53 +1,21 @@
-// Thread memory. Until the page allocator lands this is a fixed pool: task
-// structs in a static table, stacks in slots of up to max_stack bytes.
+// Thread memory: task structs from kmalloc, stacks as whole pages from the
+// buddy allocator (so a stack is naturally aligned to its size's order).
 #include "kernel/sched/stack.h"
 
-#include <string.h>
-
-#include "kernel/cpu.h"
+#include "kernel/mm/page_alloc.h"
+#include "kernel/mm/slab.h"
 #include "kernel/sched/task.h"
 
-namespace {
-constexpr size_t max_threads = 32;
-constexpr size_t max_stack = 32768;
-task_struct task_pool[max_threads];
-bool task_used[max_threads];
-alignas(16) uint32_t stack_pool[max_threads][max_stack / 4];
-bool stack_used[max_threads];
-}  // namespace
-
 task_struct* alloc_task_struct() {
-    cpu::irq_guard guard;
-    for (size_t i = 0; i < max_threads; ++i) {
-        if (!task_used[i]) {
-            task_used[i] = true;
-            memset(static_cast<void*>(&task_pool[i]), 0, sizeof task_pool[i]);
-            return &task_pool[i];
-        }
-    }
-    return nullptr;
+    return static_cast<task_struct*>(kzalloc(sizeof(task_struct), GFP_KERNEL));
 }
 
-void free_task_struct(task_struct* t) {
-    cpu::irq_guard guard;
-    task_used[t - task_pool] = false;
-}
+void free_task_struct(task_struct* t) { kfree(t); }
 
 void* alloc_thread_stack(size_t size) {
-    if (size > max_stack) {
-        return nullptr;
-    }
-    cpu::irq_guard guard;
-    for (size_t i = 0; i < max_threads; ++i) {
-        if (!stack_used[i]) {
-            stack_used[i] = true;
-            return stack_pool[i];
-        }
-    }
-    return nullptr;
+    return reinterpret_cast<void*>(__get_free_pages(GFP_KERNEL, mm::get_order(size)));
 }
 
-void free_thread_stack(void* stack, size_t) {
-    cpu::irq_guard guard;
-    stack_used[static_cast<uint32_t(*)[max_stack / 4]>(stack) - stack_pool] = false;
+void free_thread_stack(void* stack, size_t size) {
+    free_pages(reinterpret_cast<unsigned long>(stack), mm::get_order(size));
 }

@@ -30,35 +30,48 @@ inline void wake_up_interruptible(wait_queue_head* wq) { __wake_up(wq, 1); }
 bool waitqueue_active(const wait_queue_head* wq);
 
 long schedule_timeout(long timeout);     // jiffies; MAX_SCHEDULE_TIMEOUT for none
+long schedule_timeout_uninterruptible(long timeout);
 constexpr long MAX_SCHEDULE_TIMEOUT = 0x7fffffff;
 
 // wait_event_timeout(wq, cond, timeout): sleeps until cond() holds or the
 // timeout (jiffies) passes. Returns 0 on timeout with cond() false, else the
 // jiffies left (at least 1), as Linux. There are no signals, so the
 // interruptible form only differs in the task state shown by ps.
+// cond() is evaluated exactly once per wake-up, so it may have side effects
+// (take a semaphore count, dequeue an item).
+// Exclusive waiters queue in FIFO order and wake_up() wakes one of them:
+// what semaphores and completions want (no thundering herd, no overtaking).
 template <typename Cond>
-long wait_event_timeout(wait_queue_head& wq, Cond cond, long timeout, bool interruptible = true) {
+long wait_event_timeout(wait_queue_head& wq, Cond cond, long timeout, bool interruptible = true,
+                        bool exclusive = false) {
     wait_queue_entry wait{};
+    bool done;
     for (;;) {
-        prepare_to_wait(&wq, &wait, interruptible);
-        if (cond()) {
-            break;
+        if (exclusive) {
+            prepare_to_wait_exclusive(&wq, &wait, interruptible);
+        } else {
+            prepare_to_wait(&wq, &wait, interruptible);
         }
-        if (timeout == 0) {
+        if ((done = cond()) || timeout == 0) {
             break;
         }
         timeout = schedule_timeout(timeout);
     }
     finish_wait(&wq, &wait);
-    if (cond()) {
-        return timeout ? timeout : 1;
+    if (!done) {
+        return 0;
     }
-    return 0;
+    return timeout ? timeout : 1;
 }
 
 template <typename Cond>
 void wait_event(wait_queue_head& wq, Cond cond) {
     wait_event_timeout(wq, cond, MAX_SCHEDULE_TIMEOUT, false);
+}
+
+template <typename Cond>
+long wait_event_exclusive_timeout(wait_queue_head& wq, Cond cond, long timeout) {
+    return wait_event_timeout(wq, cond, timeout, false, true);
 }
 
 template <typename Cond>

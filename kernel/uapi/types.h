@@ -15,6 +15,14 @@ struct timespec {
     int32_t tv_nsec;
 };
 
+// include/uapi/linux/times.h: clock_t is a 32-bit long on o32
+struct tms {
+    int32_t tms_utime;
+    int32_t tms_stime;
+    int32_t tms_cutime;
+    int32_t tms_cstime;
+};
+
 // arch/mips/include/uapi/asm/stat.h, o32
 struct stat {
     uint32_t st_dev;

@@ -90,7 +90,8 @@ def _crash(boot, how, exc, badva=None):
         assert m.group(3) == badva
     for reg in ("zero", "a0", "t9", "sp", "ra", "epc", "Status", "Cause", "BadVA"):
         q.expect(reg)
-    q.expect(r"Call Trace:\n(\[<[0-9a-f]{8}>\].*\n){2,}")
+    m = q.expect(r"Call Trace:\n((\[<[0-9a-f]{8}>\] \S+\+0x[0-9a-f]+\n){2,})")
+    assert "shell::cmd_crash+0x" in m.group(1) and "shell_main+0x" in m.group(1)
     q.expect(r"Kernel panic - not syncing: Fatal exception " + exc)
     assert q.wait_exit(20) == 0  # panic=-1 reboots at once; QEMU -no-reboot exits
 
@@ -125,3 +126,23 @@ def test_quiet_loglevel_hides_kernel_messages(boot):
     q.expect(PROMPT, timeout=30)
     assert "Kernel command line" not in q.output
     assert "Kernel command line" in q.run("dmesg")
+
+
+def test_stack_overflow_is_caught_and_named(boot):
+    q = boot("panic=-1")
+    q.expect(PROMPT, timeout=30)
+    q.send("crash stack\r")
+    q.expect(r"Kernel panic - not syncing: stack overflow in thread 'shell' \(pid \d+, 16384-byte stack\)")
+    q.expect(r"Call Trace:")
+    assert q.wait_exit(20) == 0
+
+
+def test_sleep_lasts_at_least_its_time_on_the_guest_clock(shell):
+    def mono():
+        return float(re.search(r"\((\d+\.\d+) s\)", shell.run("uptime")).group(1))
+    a = mono()
+    shell.run("sleep 0.5")
+    b = mono()
+    assert b - a >= 0.5
+    assert "invalid time" in shell.run("sleep -1")
+    assert "errno 14 (Bad address)" in shell.run("syscall 4166 0 0")  # nanosleep(NULL, NULL)

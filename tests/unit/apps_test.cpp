@@ -4,6 +4,7 @@
 
 #include "kernel/apps.h"
 #include "kernel/sched/sched.h"
+#include "tests/unit/host/sched_host.h"
 
 namespace {
 char seen_args[64];
@@ -26,7 +27,11 @@ const app_desc test_app_ret{"t-ret", returns, "y", APP_PRIVILEGED};
 const app_desc test_app_exit{"t-exit", exits_early, "x"};
 
 TEST_GROUP(apps) {
-    void setup() override { sched_init(); }
+    void setup() override {
+        host_mm_init();
+        sched_init();
+    }
+    void teardown() override { host_mm_reset(); }
 };
 
 TEST(apps, find_by_name) {

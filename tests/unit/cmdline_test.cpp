@@ -1,5 +1,6 @@
 #include <CppUTest/TestHarness.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "kernel/cmdline.h"

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "kernel/sched/sched.h"
+#include "tests/unit/host/sched_host.h"
 #include "kernel/sched/wait.h"
 
 namespace {
@@ -45,22 +46,13 @@ void spinner(void* name) {
     }
 }
 
-void reap_all() {
-    for (;;) {
-        task_struct* dead = nullptr;
-        for_each_task([&](task_struct& t) {
-            if (t.state == task_state::dead) dead = &t;
-        });
-        if (!dead) break;
-        release_task(dead);
-    }
-}
 }  // namespace
 
 TEST_GROUP(sched) {
     std::string log;
     void setup() override {
         log_ = &log;
+        host_mm_init();
         sched_init();
         init_waitqueue_head(&wq);
         items = 0;
@@ -68,10 +60,11 @@ TEST_GROUP(sched) {
     void teardown() override {
         while (need_resched() || nr_tasks() > 1) {
             schedule();
-            reap_all();
+            host_reap_dead_tasks();
             if (nr_tasks() > 1 && !need_resched()) break;
         }
-        reap_all();
+        host_reap_dead_tasks();
+        host_mm_reset();
     }
 };
 
@@ -82,7 +75,7 @@ TEST(sched, higher_priority_runs_first) {
     schedule();
     STRCMP_EQUAL("ba", log.c_str());
     LONGS_EQUAL(3, nr_tasks());  // both dead, not yet reaped, plus idle
-    reap_all();
+    host_reap_dead_tasks();
     LONGS_EQUAL(1, nr_tasks());
 }
 

@@ -18,10 +18,13 @@ char user_area[4096];
 }  // namespace
 
 TEST_GROUP(syscall) {
+    uaccess_range saved{};
     void setup() override {
+        saved = uaccess_get_range();
         uaccess_set_range(reinterpret_cast<uintptr_t>(user_area),
                           reinterpret_cast<uintptr_t>(user_area) + sizeof user_area);
     }
+    void teardown() override { uaccess_set_range(saved.lo, saved.hi); }
 };
 
 TEST(syscall, entry_adapts_argument_types) {
@@ -47,8 +50,8 @@ TEST(syscall, unknown_numbers_are_enosys) {
 TEST(syscall, known_numbers_dispatch) {
     syscall_args a{};
     LONGS_EQUAL(current->pid, do_syscall(uapi::NR_getpid, a));
-    STRCMP_EQUAL("getpid", syscall_name(uapi::NR_getpid));
-    STRCMP_EQUAL("write", syscall_name(uapi::NR_write));
+    STRCMP_EQUAL("sys_getpid", syscall_name(uapi::NR_getpid));
+    STRCMP_EQUAL("sys_write", syscall_name(uapi::NR_write));
 }
 
 TEST(syscall, uname_fills_and_checks_pointer) {

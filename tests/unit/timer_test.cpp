@@ -1,3 +1,4 @@
+// host-only: the tests set jiffies and run the wheel by hand.
 #include <CppUTest/TestHarness.h>
 #include <CppUTest/TestMemoryAllocator.h>
 

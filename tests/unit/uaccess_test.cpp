@@ -5,10 +5,19 @@
 
 TEST_GROUP(uaccess) {
     char area[64];
+    uaccess_range saved{};
     void setup() override {
+        saved = uaccess_get_range();
         uaccess_set_range(reinterpret_cast<uintptr_t>(area), reinterpret_cast<uintptr_t>(area) + sizeof area);
     }
+    void teardown() override { uaccess_set_range(saved.lo, saved.hi); }
 };
+
+TEST(uaccess, range_reads_back) {
+    uaccess_range r = uaccess_get_range();
+    UNSIGNED_LONGS_EQUAL(reinterpret_cast<uintptr_t>(area), r.lo);
+    UNSIGNED_LONGS_EQUAL(reinterpret_cast<uintptr_t>(area) + sizeof area, r.hi);
+}
 
 TEST(uaccess, ranges) {
     CHECK_TRUE(access_ok(area, sizeof area));

@@ -7,6 +7,7 @@
 #include "kernel/arch/mips/ptrace.h"
 #include "kernel/arch/mips/traps.h"
 #include "kernel/irq.h"
+#include "kernel/kallsyms.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/sched/sched.h"
@@ -136,7 +137,10 @@ void show_regs(const pt_regs* regs) {
 void show_backtrace(uint32_t pc, uint32_t sp, uint32_t ra) {
     klog::emergency("Call Trace:\n");
     for (int depth = 0; depth < 24 && in_text(pc); ++depth) {
-        klog::emergency("[<%08lx>]\n", static_cast<unsigned long>(pc));
+        uintptr_t off = 0;
+        const char* name = kallsyms_lookup(pc, &off);
+        klog::emergency("[<%08lx>] %s+0x%lx\n", static_cast<unsigned long>(pc), name ? name : "?",
+                        static_cast<unsigned long>(off));
         int frame = 0;
         int ra_off = -1;
         for (uint32_t p = pc; p >= reinterpret_cast<uintptr_t>(__kernel_start) && pc - p < 4096;
@@ -187,20 +191,18 @@ void dump_stack() {
     asm volatile(".set push\n\t.set noreorder\n1:\tla %0, 1b\n\tmove %1, $sp\n\t.set pop"
                  : "=r"(pc), "=r"(sp));
     mips::show_backtrace(pc, sp, 0);
+    asm volatile("" : : : "memory");  // no tail call: dump_stack must keep its frame
 }
 
 extern "C" void do_trap(pt_regs* regs) {
     using mips::exc;
+    check_stack_pointer(reinterpret_cast<uintptr_t>(regs));
     switch (static_cast<exc>(mips::cause::exccode(regs->cp0_cause))) {
     case exc::interrupt:
         irq_enter();
         mips::handle_interrupt(regs);
         irq_exit();  // may run softirqs, interrupts enabled: this frame is saved
-        // No thread switch on top of softirq code or a bh-disabled section
-        // (preempt.h: the count must be the same in every thread).
-        if (!preempt_count()) {
-            preempt_schedule_irq();
-        }
+        preempt_schedule_irq();
         break;
     case exc::sys:
         mips::handle_syscall(regs);

@@ -1,0 +1,48 @@
+// The kernel's uapi structures against the o32 ABI they claim, and against
+// the structures apps hand to the kernel through libc unconverted
+// (libc/include/sys: sysinfo, uname). On the host these types are only
+// fixed-width look-alikes; here both sides are compiled for the real ABI.
+#include <CppUTest/TestHarness.h>
+
+#include <stddef.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+
+#include "kernel/uapi/types.h"
+
+TEST_GROUP(uapi_layout) {};
+
+TEST(uapi_layout, o32_basic_types) {
+    LONGS_EQUAL(4, sizeof(long));
+    LONGS_EQUAL(4, sizeof(void*));
+    LONGS_EQUAL(8, alignof(long long));  // o32 aligns 64-bit values to 8
+    LONGS_EQUAL(8, sizeof(uapi::timeval));
+    LONGS_EQUAL(8, sizeof(uapi::timespec));
+}
+
+// arch/mips/include/uapi/asm/stat.h, _MIPS_SIM_ABI32
+TEST(uapi_layout, stat_offsets) {
+    LONGS_EQUAL(144, sizeof(uapi::stat));
+    LONGS_EQUAL(16, offsetof(uapi::stat, st_ino));
+    LONGS_EQUAL(20, offsetof(uapi::stat, st_mode));
+    LONGS_EQUAL(36, offsetof(uapi::stat, st_rdev));
+    LONGS_EQUAL(48, offsetof(uapi::stat, st_size));
+    LONGS_EQUAL(56, offsetof(uapi::stat, st_atime_sec));
+    LONGS_EQUAL(72, offsetof(uapi::stat, st_ctime_sec));
+    LONGS_EQUAL(80, offsetof(uapi::stat, st_blksize));
+    LONGS_EQUAL(84, offsetof(uapi::stat, st_blocks));
+}
+
+TEST(uapi_layout, libc_sysinfo_is_the_kernels) {
+    LONGS_EQUAL(sizeof(uapi::sysinfo), sizeof(struct ::sysinfo));
+    LONGS_EQUAL(offsetof(uapi::sysinfo, totalram), offsetof(struct ::sysinfo, totalram));
+    LONGS_EQUAL(offsetof(uapi::sysinfo, procs), offsetof(struct ::sysinfo, procs));
+    LONGS_EQUAL(offsetof(uapi::sysinfo, totalhigh), offsetof(struct ::sysinfo, totalhigh));
+    LONGS_EQUAL(offsetof(uapi::sysinfo, mem_unit), offsetof(struct ::sysinfo, mem_unit));
+}
+
+TEST(uapi_layout, libc_utsname_is_the_kernels) {
+    LONGS_EQUAL(sizeof(uapi::new_utsname), sizeof(struct ::utsname));
+    LONGS_EQUAL(offsetof(uapi::new_utsname, machine), offsetof(struct ::utsname, machine));
+    LONGS_EQUAL(offsetof(uapi::new_utsname, domainname), offsetof(struct ::utsname, domainname));
+}
