@@ -239,6 +239,13 @@ inline list_entries<netdev_hw_addr, &netdev_hw_addr::list> netdev_for_each_mc_ad
 }
 void dev_mc_flush(net_device* dev);
 
+// Headroom to reserve for dev's link header, rounded up to 16 bytes as
+// Linux's LL_RESERVED_SPACE (HH_DATA_MOD), so that what follows stays aligned.
+constexpr unsigned HH_DATA_MOD = 16;
+inline unsigned LL_RESERVED_SPACE(const net_device* dev) {
+    return (dev->hard_header_len & ~(HH_DATA_MOD - 1)) + HH_DATA_MOD;
+}
+
 // Link-layer header through dev->header_ops (nothing pushed without them).
 inline int dev_hard_header(sk_buff* skb, net_device* dev, uint16_t type, const void* daddr, const void* saddr,
                            unsigned int len) {

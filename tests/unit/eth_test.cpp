@@ -1,3 +1,4 @@
+// host-only: resets the slab allocator and the net core, which the live kernel owns.
 #include <string.h>
 
 #include "tests/unit/net_test_util.h"
@@ -111,6 +112,13 @@ TEST(eth, header_create_and_parse) {
     for (sk_buff* s : {skb, unresolved, tight}) {
         kfree_skb(s);
     }
+}
+
+TEST(eth, reserved_space_covers_the_header_in_whole_16_bytes) {
+    LONGS_EQUAL(16, LL_RESERVED_SPACE(dev));
+    dev->hard_header_len = 16;
+    LONGS_EQUAL(32, LL_RESERVED_SPACE(dev));
+    dev->hard_header_len = ETH_HLEN;
 }
 
 TEST(eth, address_helpers) {

@@ -1,3 +1,4 @@
+// host-only: resets the slab allocator and the net core, which the live kernel owns.
 // Host timings of the net core's hot paths, printed, never asserted. Small
 // loops, so that the whole run stays in the tens of milliseconds.
 #include <stdio.h>

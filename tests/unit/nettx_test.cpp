@@ -1,3 +1,4 @@
+// host-only: resets the slab allocator and the net core, which the live kernel owns.
 #include <string.h>
 
 #include <initializer_list>
