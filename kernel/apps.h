@@ -33,7 +33,8 @@ constexpr size_t APP_ARG_BYTES = 256;
 // descriptor table (0-2 on the console), as a child of the caller. nullptr
 // when out of resources or the arguments do not fit.
 task_struct* app_spawn(const app_desc& app, int argc, const char* const* argv);
-// Waits for the app to end, frees it, and returns its exit status.
+// Waits for the app to end, frees it, and returns its exit status. For the
+// parent only, and not together with app_wait_child() on the same app.
 int app_wait(task_struct* t);
 
 // How an app ends (return from main, exit(), _exit): its descriptors are

@@ -65,7 +65,7 @@ int fcntl(int fd, int cmd, ...) {
     if (cmd == F_SETFL) {
         arg = static_cast<long>(open_flags_to_linux(static_cast<int>(arg)));
     }
-    long r = libc::do_syscall(lcmd, fd, arg);
+    long r = libc::do_syscall(uapi::NR_fcntl, fd, lcmd, arg);
     if (cmd == F_GETFL && r >= 0) {
         return open_flags_from_linux(static_cast<unsigned long>(r));
     }

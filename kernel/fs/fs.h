@@ -96,8 +96,9 @@ void ihold(inode* i);
 void iput(inode* i);
 void free_inode(inode* i);          // for i_destroy hooks of pool inodes
 
-// Files: alloc_file() takes over one reference to inode; nullptr when the
-// system-wide file table is full (ENFILE). f_op->open is not called.
+// Files: alloc_file() takes over the caller's reference to inode; nullptr
+// when the system-wide file table is full (ENFILE), and the reference stays
+// the caller's. f_op->open is not called.
 file* alloc_file(inode* inode, unsigned flags, const file_operations* fop);
 file* get_file(file* f);
 void fput(file* f);                 // the last put calls f_op->release, then iput

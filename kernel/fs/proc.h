@@ -13,6 +13,8 @@
 //
 // A file's text is made at its first read (and again at each read from
 // offset 0) into a page-sized buffer; a reader sees one consistent snapshot.
+// Until kmalloc, the buffers are a pool of 8: a ninth open proc file is
+// ENOMEM, and text past PROC_BUF_SIZE is cut (with a warning in the log).
 #pragma once
 #include <stddef.h>
 
