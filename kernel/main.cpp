@@ -16,7 +16,10 @@
 #include "kernel/time.h"
 #include "kernel/trace.h"
 #include "kernel/version.h"
+#include "net/core/net_procfs.h"
 #include "net/core/netdevice.h"
+#include "net/packet/af_packet.h"
+#include "net/socket.h"
 
 extern "C" {
 using ctor_fn = void (*)();
@@ -111,7 +114,10 @@ extern "C" [[noreturn]] void start_kernel(int argc, char** argv, char** envp, ui
     board::init();
     sched_init();
     arch::time_init();
+    sock_init();      // Linux's core_initcall: the socket inode cache, net_families
     net_dev_init();   // Linux's subsys_initcall: softirqs, backlog, "lo"
+    packet_init();    // module_init: PF_PACKET
+    dev_proc_init();  // /proc/net/dev, sockstat, protocols
     cpu::local_irq_enable();
     pci_init();
     uint64_t boot_ns = cycles_to_ns(cpu::cycles() - boot_cycles);

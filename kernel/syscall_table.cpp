@@ -5,6 +5,7 @@
 #include "kernel/trace.h"
 #include "kernel/uapi/errno.h"
 #include "kernel/uapi/unistd.h"
+#include "net/socket.h"
 
 namespace {
 
@@ -57,6 +58,28 @@ constexpr syscall_def syscall_defs[] = {
     {NR_poll, syscall_entry<sys_poll>, "sys_poll"},
     {NR__newselect, syscall_entry<sys_select>, "sys_select"},
     {NR_setrlimit, syscall_entry<sys_setrlimit>, "sys_setrlimit"},
+    // sockets (net/socket.cpp, net/socket_calls.cpp)
+    {NR_socketcall, syscall_entry<sys_socketcall>, "sys_socketcall"},
+    {NR_accept, syscall_entry<sys_accept>, "sys_accept"},
+    {NR_bind, syscall_entry<sys_bind>, "sys_bind"},
+    {NR_connect, syscall_entry<sys_connect>, "sys_connect"},
+    {NR_getpeername, syscall_entry<sys_getpeername>, "sys_getpeername"},
+    {NR_getsockname, syscall_entry<sys_getsockname>, "sys_getsockname"},
+    {NR_getsockopt, syscall_entry<sys_getsockopt>, "sys_getsockopt"},
+    {NR_listen, syscall_entry<sys_listen>, "sys_listen"},
+    {NR_recv, syscall_entry<sys_recv>, "sys_recv"},
+    {NR_recvfrom, syscall_entry<sys_recvfrom>, "sys_recvfrom"},
+    {NR_recvmsg, syscall_entry<sys_recvmsg>, "sys_recvmsg"},
+    {NR_send, syscall_entry<sys_send>, "sys_send"},
+    {NR_sendmsg, syscall_entry<sys_sendmsg>, "sys_sendmsg"},
+    {NR_sendto, syscall_entry<sys_sendto>, "sys_sendto"},
+    {NR_setsockopt, syscall_entry<sys_setsockopt>, "sys_setsockopt"},
+    {NR_shutdown, syscall_entry<sys_shutdown>, "sys_shutdown"},
+    {NR_socket, syscall_entry<sys_socket>, "sys_socket"},
+    {NR_socketpair, syscall_entry<sys_socketpair>, "sys_socketpair"},
+    {NR_accept4, syscall_entry<sys_accept4>, "sys_accept4"},
+    {NR_recvmmsg, syscall_entry<sys_recvmmsg>, "sys_recvmmsg"},
+    {NR_sendmmsg, syscall_entry<sys_sendmmsg>, "sys_sendmmsg"},
 };
 
 constexpr size_t table_size = NR_syscalls;
