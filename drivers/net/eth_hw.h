@@ -54,6 +54,15 @@ struct eth_hw_ops {
     void (*get_stats)(eth_hw& hw, eth_stats& out);
 };
 
+// How the net core takes over the receive poll and hears about transmit
+// room (drivers/net/eth_netdev.cpp). With rx_schedule unset, the driver
+// polls at the end of its interrupt handler itself.
+struct eth_hw_hooks {
+    void (*rx_schedule)(void* ctx);   // from the irq handler, RX interrupt masked
+    void (*tx_space)(void* ctx);      // transmit descriptors were reclaimed
+    void* ctx;
+};
+
 struct eth_hw {
     char name[8];                  // "eth0", given by eth_hw_register()
     const char* driver;
@@ -61,6 +70,7 @@ struct eth_hw {
     int irq;
     const eth_hw_ops* ops;
     eth_hw* next;
+    eth_hw_hooks hooks;
 };
 
 void eth_hw_register(eth_hw& hw);     // names it and adds it to the list
