@@ -16,6 +16,7 @@
 #include "kernel/time.h"
 #include "kernel/trace.h"
 #include "kernel/version.h"
+#include "net/core/netdevice.h"
 
 extern "C" {
 using ctor_fn = void (*)();
@@ -110,6 +111,7 @@ extern "C" [[noreturn]] void start_kernel(int argc, char** argv, char** envp, ui
     board::init();
     sched_init();
     arch::time_init();
+    net_dev_init();   // Linux's subsys_initcall: softirqs, backlog, "lo"
     cpu::local_irq_enable();
     pci_init();
     uint64_t boot_ns = cycles_to_ns(cpu::cycles() - boot_cycles);
