@@ -7,18 +7,15 @@
 // Receive is NAPI-shaped: the driver's interrupt handler masks its receive
 // interrupt and schedules a poll; poll(budget) hands at most budget good
 // frames to the rx function given to open() and, when it finished under
-// budget, unmasks again. Until softirqs exist the driver runs that poll at
-// the end of its interrupt handler (see the driver), so rx runs in hard-irq
-// context with interrupts masked and must not block.
+// budget, unmasks again. With the net core attached (eth_netdev.cpp sets
+// hooks.rx_schedule) the poll runs in NET_RX_SOFTIRQ; without it (the wire
+// self-test) the driver polls at the end of its interrupt handler.
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
 
-constexpr size_t ETH_ALEN = 6;
-constexpr size_t ETH_HLEN = 14;
-constexpr size_t ETH_ZLEN = 60;          // minimum frame without FCS
-constexpr size_t ETH_FRAME_LEN = 1514;   // maximum frame without FCS
-constexpr size_t ETH_FCS_LEN = 4;
+#include "net/core/if_ether.h"
+
 
 struct eth_stats {
     uint64_t rx_packets, tx_packets;

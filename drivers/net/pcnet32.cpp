@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "drivers/net/eth_netdev.h"
 #include "drivers/net/eth_selftest.h"
 #include "drivers/pci/pci.h"
 #include "kernel/arch/mips/cache.h"
@@ -532,7 +533,9 @@ int pcnet32_probe(pci_dev& pdev, const pci_device_id&) {
             m[4], m[5], pcnet32::rx_ring_size, pcnet32::tx_ring_size,
             card.link_up() ? "up" : "down");
     if (cmdline::get_int("pcnet.selftest", 0)) {
-        eth_selftest_start(card);
+        eth_selftest_start(card);   // the self-test owns the card; no net_device
+    } else {
+        eth_netdev_register(card);
     }
     return 0;
 }
