@@ -52,7 +52,7 @@ constexpr syscall_def syscall_defs[] = {
     {NR_dup2, syscall_entry<sys_dup2>, "sys_dup2"},
     {NR_dup3, syscall_entry<sys_dup3>, "sys_dup3"},
     {NR_fcntl, syscall_entry<sys_fcntl>, "sys_fcntl"},
-    {NR_fcntl64, syscall_entry<sys_fcntl>, "sys_fcntl64"},   // same without locks
+    {NR_fcntl64, syscall_entry<sys_fcntl>, "sys_fcntl"},   // same without locks
     {NR_pipe, sys_pipe, "sys_pipe"},
     {NR_pipe2, syscall_entry<sys_pipe2>, "sys_pipe2"},
     {NR_poll, syscall_entry<sys_poll>, "sys_poll"},

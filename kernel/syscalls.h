@@ -31,6 +31,7 @@ long sys_pipe(syscall_args& args);     // o32: the second fd goes back in v1
 long sys_pipe2(int* fds, unsigned flags);
 long sys_poll(uapi::pollfd* ufds, unsigned nfds, int timeout_msecs);
 long sys_select(int n, uapi::fd_set* inp, uapi::fd_set* outp, uapi::fd_set* exp, uapi::timeval* tvp);
+long sys_getrlimit(int resource, uapi::rlimit* rlim);
 long sys_setrlimit(int resource, const uapi::rlimit* rlim);
 long sys_getpid();
 long sys_getppid();
@@ -38,7 +39,6 @@ long sys_sched_yield();
 long sys_brk(uintptr_t addr);
 long sys_newuname(uapi::new_utsname* name);
 long sys_sysinfo(uapi::sysinfo* info);
-long sys_getrlimit(unsigned resource, uapi::rlimit* rlim);
 long sys_syslog(int type, char* buf, int len);
 long sys_reboot(int magic1, int magic2, unsigned cmd, void* arg);
 long sys_gettimeofday(uapi::timeval* tv, void* tz);

@@ -7,18 +7,15 @@
 // Receive is NAPI-shaped: the driver's interrupt handler masks its receive
 // interrupt and schedules a poll; poll(budget) hands at most budget good
 // frames to the rx function given to open() and, when it finished under
-// budget, unmasks again. Until softirqs exist the driver runs that poll at
-// the end of its interrupt handler (see the driver), so rx runs in hard-irq
-// context with interrupts masked and must not block.
+// budget, unmasks again. With the net core attached (eth_netdev.cpp sets
+// hooks.rx_schedule) the poll runs in NET_RX_SOFTIRQ; without it (the wire
+// self-test) the driver polls at the end of its interrupt handler.
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
 
-constexpr size_t ETH_ALEN = 6;
-constexpr size_t ETH_HLEN = 14;
-constexpr size_t ETH_ZLEN = 60;          // minimum frame without FCS
-constexpr size_t ETH_FRAME_LEN = 1514;   // maximum frame without FCS
-constexpr size_t ETH_FCS_LEN = 4;
+#include "net/core/if_ether.h"
+
 
 struct eth_stats {
     uint64_t rx_packets, tx_packets;
@@ -54,6 +51,15 @@ struct eth_hw_ops {
     void (*get_stats)(eth_hw& hw, eth_stats& out);
 };
 
+// How the net core takes over the receive poll and hears about transmit
+// room (drivers/net/eth_netdev.cpp). With rx_schedule unset, the driver
+// polls at the end of its interrupt handler itself.
+struct eth_hw_hooks {
+    void (*rx_schedule)(void* ctx);   // from the irq handler, RX interrupt masked
+    void (*tx_space)(void* ctx);      // transmit descriptors were reclaimed
+    void* ctx;
+};
+
 struct eth_hw {
     char name[8];                  // "eth0", given by eth_hw_register()
     const char* driver;
@@ -61,6 +67,7 @@ struct eth_hw {
     int irq;
     const eth_hw_ops* ops;
     eth_hw* next;
+    eth_hw_hooks hooks;
 };
 
 void eth_hw_register(eth_hw& hw);     // names it and adds it to the list

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "drivers/net/eth_netdev.h"
 #include "drivers/net/eth_selftest.h"
 #include "drivers/pci/pci.h"
 #include "kernel/arch/mips/cache.h"
@@ -284,6 +285,7 @@ int pcnet32::xmit(const void* frame, size_t len) {
 }
 
 void pcnet32::tx_reclaim() {
+    unsigned before = tx_count_;
     while (tx_count_ > 0) {
         volatile tx_desc& d = tx_ring_[tx_tail_];
         uint16_t status = le16_to_cpu(d.status);
@@ -294,6 +296,9 @@ void pcnet32::tx_reclaim() {
         count_tx_done(stats_, status, le32_to_cpu(d.misc), tx_len_[tx_tail_]);
         tx_tail_ = (tx_tail_ + 1) & tx_mask;
         --tx_count_;
+    }
+    if (tx_count_ < before && hooks.tx_space) {
+        hooks.tx_space(hooks.ctx);
     }
 }
 
@@ -363,12 +368,18 @@ void pcnet32::rx_irq_mask(bool masked) {
     }
 }
 
-// Until softirqs exist the poll runs right here, at the end of the hard
+// With the net core attached (hooks.rx_schedule) the poll runs later in
+// NET_RX_SOFTIRQ, RINT masked until it completes. Without it (the wire
+// self-test alone) the poll runs right here, at the end of the hard
 // interrupt, napi_max_rounds rounds of PCNET32_NAPI_WEIGHT at most. RINT was
 // acknowledged before the first round, and at most a ring's worth of frames
 // was waiting then, so anything left over after the last round arrived
 // later and set RINT again: unmasking it brings the interrupt straight back.
 void pcnet32::napi_schedule() {
+    if (hooks.rx_schedule) {
+        hooks.rx_schedule(hooks.ctx);
+        return;
+    }
     for (int round = 0; round < napi_max_rounds; ++round) {
         if (poll(PCNET32_NAPI_WEIGHT) < PCNET32_NAPI_WEIGHT) {
             return;
@@ -522,7 +533,9 @@ int pcnet32_probe(pci_dev& pdev, const pci_device_id&) {
             m[4], m[5], pcnet32::rx_ring_size, pcnet32::tx_ring_size,
             card.link_up() ? "up" : "down");
     if (cmdline::get_int("pcnet.selftest", 0)) {
-        eth_selftest_start(card);
+        eth_selftest_start(card);   // the self-test owns the card; no net_device
+    } else {
+        eth_netdev_register(card);
     }
     return 0;
 }

@@ -131,7 +131,7 @@ long sys_ioctl(int fd, unsigned cmd, unsigned long arg) {
 // others have no meaning here yet and are accepted as Linux accepts them
 // from a privileged caller.
 long sys_setrlimit(int resource, const uapi::rlimit* rlim) {
-    if (resource < 0 || static_cast<unsigned>(resource) >= uapi::rlim_nlimits) {
+    if (resource < 0 || resource >= static_cast<int>(uapi::rlim_nlimits)) {
         return -EINVAL;
     }
     uapi::rlimit r;

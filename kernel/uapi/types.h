@@ -132,9 +132,6 @@ struct iovec {
 };
 constexpr unsigned uio_maxiov = 1024;   // UIO_MAXIOV (IOV_MAX)
 
-// getrlimit(2)/setrlimit(2): o32 unsigned longs, MIPS resource numbers
-// (arch/mips/include/uapi/asm/resource.h)
-// (struct rlimit, rlim_infinity and rlim_nlimits are above)
 constexpr int rlimit_nofile = 5;                 // MIPS (7 elsewhere)
 
 // wait4(2) (include/uapi/linux/wait.h, linux/resource.h)

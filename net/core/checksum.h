@@ -12,7 +12,7 @@
 #pragma once
 #include <stdint.h>
 
-#include "net/core/byteorder.h"
+#include "kernel/byteorder.h"
 
 using __wsum = uint32_t;   // partial sum, not folded yet: feed it on or csum_fold() it
 using __sum16 = uint16_t;  // final checksum, ready to store into a header

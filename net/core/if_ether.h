@@ -4,7 +4,7 @@
 #pragma once
 #include <stdint.h>
 
-#include "net/core/byteorder.h"
+#include "kernel/byteorder.h"
 
 constexpr unsigned ETH_ALEN = 6;          // octets in one Ethernet address
 constexpr unsigned ETH_TLEN = 2;          // octets in the type field

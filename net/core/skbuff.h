@@ -36,7 +36,7 @@
 
 #include "kernel/list.h"
 #include "kernel/mm/gfp.h"
-#include "net/core/byteorder.h"
+#include "kernel/byteorder.h"
 #include "net/core/checksum.h"
 #include "net/core/if_packet.h"
 

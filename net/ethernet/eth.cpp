@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "net/core/byteorder.h"
+#include "kernel/byteorder.h"
 #include "net/ethernet/etherdevice.h"
 
 namespace {

@@ -12,7 +12,7 @@
 #pragma once
 #include <stdint.h>
 
-#include "net/core/byteorder.h"
+#include "kernel/byteorder.h"
 #include "net/core/if_packet.h"
 
 // Link-layer addresses (struct sockaddr_ll), 20 bytes.

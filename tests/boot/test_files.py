@@ -13,11 +13,6 @@ def shell_pid(q):
     return int(re.search(r"apps: started shell \(pid (\d+)\)", q.output).group(1))
 
 
-def init_pid(tasks):
-    # Not 1 once kernel threads (ksoftirqd) start before it.
-    return int(re.search(r"^ +(\d+) +0 S +15 .* init$", tasks, re.M).group(1))
-
-
 def test_proc_files(boot):
     q = boot("loglevel=7 hostname=procbox")
     q.expect(PROMPT, timeout=30)
@@ -35,7 +30,8 @@ def test_proc_files(boot):
     tasks = q.run("cat /proc/tasks")
     assert tasks.splitlines()[0].split() == ["PID", "PPID", "S", "PRIO", "CPU_MS", "SWITCHES",
                                              "STACK", "USED", "FDS", "NAME"]
-    assert re.search(rf"^ +{shell_pid(q)} +{init_pid(tasks)} R +16 +\d+ +\d+ +16384 +\d+ +4 shell$", tasks, re.M)
+    init_pid = re.search(r"^ +(\d+) +\d+ +\S +\d+ +\d+ +\d+ +\d+ +\d+ +\d+ init$", tasks, re.M).group(1)
+    assert re.search(rf"^ +{shell_pid(q)} +{init_pid} R +16 +\d+ +\d+ +16384 +\d+ +4 shell$", tasks, re.M)
     out = q.run("cat /proc/nothing /dev/null /proc")
     assert "cat: /proc/nothing: No such file or directory" in out
     assert "cat: /proc: Is a directory" in out
@@ -45,10 +41,12 @@ def test_ps_shows_threads_and_stack_high_water(shell):
     out = shell.run("ps")
     assert out.splitlines()[0].split() == ["PID", "PPID", "S", "PRI", "TIME", "SWITCH", "STACK",
                                            "FDS", "COMMAND"]
-    m = re.search(rf"^ +{shell_pid(shell)} +{init_pid(out)} R +16 +\d+:\d\d\.\d{{3}} +\d+ +(\d+)/(\d+) +4 shell$", out, re.M)
+    init_pid = re.search(r"^ +(\d+) +0 S +15 .* init$", out, re.M).group(1)
+    m = re.search(rf"^ +{shell_pid(shell)} +{init_pid} R +16 +\d+:\d\d\.\d{{3}} +\d+ +(\d+)/(\d+) +4 shell$", out, re.M)
     assert m, out
     used, size = int(m.group(1)), int(m.group(2))
     assert size == 16384 and 0 < used < size
+    assert re.search(r"^ +\d+ +0 S +16 .* ksoftirqd$", out, re.M)
     assert re.search(r"^ +0 +0 R +31 .* - +0 swapper$", out, re.M)
 
 

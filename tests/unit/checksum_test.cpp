@@ -2,7 +2,7 @@
 
 #include <CppUTest/TestHarness.h>
 
-#include "net/core/byteorder.h"
+#include "kernel/byteorder.h"
 #include "net/core/checksum.h"
 
 namespace {

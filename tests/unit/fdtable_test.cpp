@@ -1,4 +1,4 @@
-// host-only: sets the uaccess range to all of the host's memory (fs_test_util.h).
+// host-only: the test body plays the idle task with its own memory zone (fs_test_util.h).
 // Descriptor table semantics through the syscalls, as an app sees them.
 #include <CppUTest/TestHarness.h>
 

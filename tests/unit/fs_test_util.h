@@ -15,7 +15,7 @@ namespace fs_test {
 inline char* const bad_ptr = reinterpret_cast<char*>(0x10);
 
 inline void setup() {
-    host_mm_init();   // thread stacks and task structs come from the page allocator
+    host_mm_init();   // threads' stacks and task structs come from the page allocator
     uaccess_set_range(0x10000, UINTPTR_MAX);
     current->files = files_alloc();
 }

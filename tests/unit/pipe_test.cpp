@@ -1,4 +1,4 @@
-// host-only: sets the uaccess range to all of the host's memory (fs_test_util.h).
+// host-only: the test body plays the idle task with its own memory zone (fs_test_util.h).
 // Pipes: through the syscalls from the test body (never blocking: it is the
 // idle task), and between real threads where they block.
 #include <CppUTest/TestHarness.h>

@@ -1,4 +1,4 @@
-// host-only: sets the uaccess range to all of the host's memory (fs_test_util.h).
+// host-only: the test body plays the idle task with its own memory zone (fs_test_util.h).
 // poll() and select(): readiness masks with a zero timeout from the test
 // body, and a thread that sleeps in them until another end makes it ready.
 #include <CppUTest/TestHarness.h>

@@ -1,4 +1,4 @@
-// host-only: sets the uaccess range to all of the host's memory (fs_test_util.h).
+// host-only: the test body plays the idle task with its own memory zone (fs_test_util.h).
 // /proc: the registry, reading through the syscalls, and the kernel's own files.
 #include <CppUTest/TestHarness.h>
 

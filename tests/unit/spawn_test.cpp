@@ -1,4 +1,4 @@
-// host-only: sets the uaccess range to all of the host's memory (fs_test_util.h).
+// host-only: the test body plays the idle task with its own memory zone (fs_test_util.h).
 // spawn (mipsnet's syscall) and wait4: children, statuses, orphans.
 #include <CppUTest/TestHarness.h>
 

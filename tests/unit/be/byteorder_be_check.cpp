@@ -1,7 +1,7 @@
 // Compiled (not run) for big-endian MIPS by the byteorder_big_endian test:
 // the byte-order helpers and the checksum arithmetic that does not touch
 // memory, checked by the compiler on a big-endian target.
-#include "net/core/byteorder.h"
+#include "kernel/byteorder.h"
 #include "net/core/checksum.h"
 
 static_assert(host_is_big_endian, "this file must be compiled with -EB");
