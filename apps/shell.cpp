@@ -79,6 +79,8 @@ int shell_main(int, char**) {
     char line[max_line];
     char* argv[max_argv + 1];
     for (;;) {
+        shell::reap_jobs();
+        fflush(stdout);
         put(prompt);
         if (!read_line(line, sizeof line)) {
             return 0;

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <malloc.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,10 +14,12 @@
 #include <sys/time.h>
 #include <sys/utsname.h>
 #include <sched.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "kernel/apps.h"
+#include "mipsnet/spawn.h"
 
 extern "C" long syscall(long nr, ...);
 
@@ -165,7 +168,9 @@ int cmd_echo(int argc, char** argv) {
 }
 
 // syscall NR [ARG...]: a raw syscall through libc's syscall(2), for checking
-// the kernel's answers by hand (numbers are Linux o32: 4000 + n).
+// the kernel's answers by hand (numbers are Linux o32: 4000 + n). An
+// argument that is not a number is passed as a pointer to that text, so
+// `syscall 4005 /dev/null 0` is open("/dev/null", O_RDONLY).
 int cmd_syscall(int argc, char** argv) {
     if (argc < 2) {
         printf("usage: syscall NR [ARG...]\n");
@@ -173,7 +178,11 @@ int cmd_syscall(int argc, char** argv) {
     }
     long a[6] = {};
     for (int i = 2; i < argc && i < 8; ++i) {
-        a[i - 2] = strtol(argv[i], nullptr, 0);
+        char* end;
+        a[i - 2] = strtol(argv[i], &end, 0);
+        if (*end != '\0' || end == argv[i]) {
+            a[i - 2] = reinterpret_cast<long>(argv[i]);
+        }
     }
     errno = 0;
     long r = syscall(strtol(argv[1], nullptr, 0), a[0], a[1], a[2], a[3], a[4], a[5]);
@@ -228,6 +237,145 @@ int cmd_crash(int argc, char** argv) {
     return 1;
 }
 
+// cat FILE...: copy files to the console (/proc/..., /dev/zero is endless).
+int cmd_cat(int argc, char** argv) {
+    fflush(stdout);
+    int status = 0;
+    for (int i = 1; i < argc; ++i) {
+        int fd = open(argv[i], O_RDONLY);
+        if (fd < 0) {
+            printf("cat: %s: %s\n", argv[i], strerror(errno));
+            status = 1;
+            continue;
+        }
+        char buf[512];
+        ssize_t n;
+        while ((n = read(fd, buf, sizeof buf)) > 0) {
+            write(1, buf, static_cast<size_t>(n));
+        }
+        if (n < 0) {
+            printf("cat: %s: %s\n", argv[i], strerror(errno));
+            status = 1;
+        }
+        close(fd);
+    }
+    return status;
+}
+
+// The whole of a small file, NUL-terminated, or nullptr (errno set).
+char* slurp(const char* path, size_t max) {
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        return nullptr;
+    }
+    char* buf = static_cast<char*>(malloc(max + 1));
+    size_t len = 0;
+    ssize_t n = 0;
+    while (buf && len < max && (n = read(fd, buf + len, max - len)) > 0) {
+        len += static_cast<size_t>(n);
+    }
+    close(fd);
+    if (buf) {
+        buf[len] = '\0';
+    }
+    return buf;
+}
+
+// ps: /proc/tasks for people: CPU time as m:ss.mmm, stacks as used/size.
+int cmd_ps(int, char**) {
+    char* text = slurp("/proc/tasks", 8192);
+    if (!text) {
+        perror("ps: /proc/tasks");
+        return 1;
+    }
+    printf("%5s %5s %s %4s %11s %8s %13s %3s %s\n", "PID", "PPID", "S", "PRI", "TIME", "SWITCH",
+           "STACK", "FDS", "COMMAND");
+    char* save = nullptr;
+    strtok_r(text, "\n", &save);   // the header
+    for (char* line = strtok_r(nullptr, "\n", &save); line; line = strtok_r(nullptr, "\n", &save)) {
+        // PID PPID S PRIO CPU_MS SWITCHES STACK USED FDS NAME (strtol: newlib's
+        // sscanf would pull in its floating point)
+        char* p = line;
+        long pid = strtol(p, &p, 10), ppid = strtol(p, &p, 10);
+        while (*p == ' ') {
+            ++p;
+        }
+        char state = *p ? *p++ : '?';
+        long prio = strtol(p, &p, 10);
+        unsigned long ms = strtoul(p, &p, 10), sw = strtoul(p, &p, 10);
+        unsigned long stack = strtoul(p, &p, 10), used = strtoul(p, &p, 10);
+        long fds = strtol(p, &p, 10);
+        while (*p == ' ') {
+            ++p;
+        }
+        const char* name = p;
+        char t[16], st[24];
+        snprintf(t, sizeof t, "%lu:%02lu.%03lu", ms / 60000, ms / 1000 % 60, ms % 1000);
+        if (stack) {
+            snprintf(st, sizeof st, "%lu/%lu", used, stack);
+        } else {
+            snprintf(st, sizeof st, "-");
+        }
+        printf("%5ld %5ld %c %4ld %11s %8lu %13s %3ld %s\n", pid, ppid, state, prio, t, sw, st, fds, name);
+    }
+    free(text);
+    return 0;
+}
+
+// Background apps started by `run ... &`, reported when they end.
+constexpr int max_jobs = 16;
+struct job {
+    int pid;
+    char name[16];
+};
+job jobs[max_jobs];
+
+void report_exit(const char* name, int pid, int status) {
+    if (WIFEXITED(status)) {
+        printf("run: %s (pid %d) exited with status %d\n", name, pid, WEXITSTATUS(status));
+    } else {
+        printf("run: %s (pid %d) ended, wait status 0x%x\n", name, pid, status);
+    }
+}
+
+// run NAME [ARGS...] [&]: start a built-in app as a child thread with its own
+// descriptors on the console; wait for it, or with & leave it running.
+int cmd_run(int argc, char** argv) {
+    bool background = argc > 1 && strcmp(argv[argc - 1], "&") == 0;
+    if (background) {
+        argv[--argc] = nullptr;
+    }
+    if (argc < 2) {
+        printf("usage: run NAME [ARGS...] [&]\n");
+        return 1;
+    }
+    fflush(stdout);
+    pid_t pid = mipsnet_spawn(argv[1], argv + 1);
+    if (pid < 0) {
+        printf("run: %s: %s\n", argv[1], strerror(errno));
+        return 1;
+    }
+    if (background) {
+        for (job& j : jobs) {
+            if (j.pid == 0) {
+                j.pid = pid;
+                strncpy(j.name, argv[1], sizeof j.name - 1);
+                j.name[sizeof j.name - 1] = '\0';
+                break;
+            }
+        }
+        printf("[%d] %s\n", pid, argv[1]);
+        return 0;
+    }
+    int status;
+    if (waitpid(pid, &status, 0) != pid) {
+        perror("run: waitpid");
+        return 1;
+    }
+    report_exit(argv[1], pid, status);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
 const command commands[] = {
     {"help", cmd_help, "this list"},
     {"apps", cmd_apps, "list the built-in apps"},
@@ -238,7 +386,10 @@ const command commands[] = {
     {"free", cmd_free, "memory use"},
     {"echo", cmd_echo, "print the arguments"},
     {"sleep", cmd_sleep, "sleep SECONDS"},
-    {"syscall", cmd_syscall, "raw syscall: syscall NR [ARG...]"},
+    {"syscall", cmd_syscall, "raw syscall: syscall NR [ARG...] (text args are passed as pointers)"},
+    {"cat", cmd_cat, "print files: cat FILE... (/proc/tasks, /proc/interrupts...)"},
+    {"ps", cmd_ps, "threads, their CPU time and stack use"},
+    {"run", cmd_run, "start an app: run NAME [ARGS...] [&]"},
     {"crash", cmd_crash, "fatal exception on purpose: crash [load|store|ri|break|stack]"},
     {"poweroff", cmd_poweroff, "switch off"},
     {"reboot", cmd_reboot, "restart"},
@@ -253,6 +404,24 @@ int cmd_help(int, char**) {
 }
 
 }  // namespace
+
+void reap_jobs() {
+    for (;;) {
+        int status;
+        pid_t pid = waitpid(-1, &status, WNOHANG);
+        if (pid <= 0) {
+            return;
+        }
+        const char* name = "?";
+        for (job& j : jobs) {
+            if (j.pid == pid) {
+                j.pid = 0;
+                name = j.name;
+            }
+        }
+        report_exit(name, pid, status);
+    }
+}
 
 const command* begin() { return commands; }
 const command* end() { return commands + sizeof commands / sizeof commands[0]; }

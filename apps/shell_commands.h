@@ -12,5 +12,7 @@ struct command {
 const command* find(const char* name);
 const command* begin();
 const command* end();
+// Reports the background apps that have ended (before each prompt).
+void reap_jobs();
 
 }  // namespace shell

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "drivers/pci/pci.h"
 #include "kernel/apps.h"
 #include "kernel/arch.h"
 #include "kernel/board.h"
@@ -15,6 +16,7 @@
 #include "kernel/time.h"
 #include "kernel/trace.h"
 #include "kernel/version.h"
+#include "net/core/netdevice.h"
 
 extern "C" {
 using ctor_fn = void (*)();
@@ -71,25 +73,21 @@ task_struct* start_app(const char* name) {
     return t;
 }
 
-// Linux's kernel_init: start the apps, then reap them as they end.
+// Linux's kernel_init: start the apps, then reap them as they end, and
+// every orphan an ending app leaves behind.
 void init_thread(void*) {
-    task_struct* running[APP_MAX_ARGS] = {};
-    size_t n = 0;
+    app_set_child_reaper(current);
     if (!cmdline::get("apps")) {
-        running[n++] = start_app("shell");
+        start_app("shell");
     } else {
         char name[32];
-        for (size_t i = 0; n < APP_MAX_ARGS && cmdline::get_list_item("apps", i, name, sizeof name); ++i) {
-            running[n++] = start_app(name);
+        for (size_t i = 0; i < APP_MAX_ARGS && cmdline::get_list_item("apps", i, name, sizeof name); ++i) {
+            start_app(name);
         }
     }
-    for (size_t i = 0; i < n; ++i) {
-        if (running[i]) {
-            char comm[TASK_COMM_LEN];
-            memcpy(comm, running[i]->comm, sizeof comm);
-            int status = app_wait(running[i]);
-            pr_info("apps: %s exited with status %d\n", comm, status);
-        }
+    app_exit_info info;
+    while (app_wait_child(-1, 0, &info) > 0) {
+        pr_info("apps: %s exited with status %d\n", info.comm, info.status);
     }
     pr_info("apps: all apps have exited; system idle\n");
 }
@@ -113,7 +111,9 @@ extern "C" [[noreturn]] void start_kernel(int argc, char** argv, char** envp, ui
     board::init();
     sched_init();
     arch::time_init();
+    net_dev_init();   // Linux's subsys_initcall: softirqs, backlog, "lo"
     cpu::local_irq_enable();
+    pci_init();
     uint64_t boot_ns = cycles_to_ns(cpu::cycles() - boot_cycles);
     pr_info("Boot took %lu us from entry to first app\n", static_cast<unsigned long>(boot_ns / 1000));
     spawn_ksoftirqd();

@@ -3,6 +3,7 @@
 
 #include "kernel/board.h"
 #include "kernel/cmdline.h"
+#include "kernel/fs/fdtable.h"
 #include "kernel/mm/brk.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/mm/slab.h"
@@ -49,14 +50,23 @@ long sys_sysinfo(uapi::sysinfo* info) {
 }
 
 // RLIMIT_DATA is how far the break may grow: the apps' heap carved at boot
-// (appheap=). Nothing else is limited.
-long sys_getrlimit(unsigned resource, uapi::rlimit* rlim) {
-    if (resource >= uapi::rlim_nlimits) {
+// (appheap=). RLIMIT_NOFILE is the caller's descriptor table (setrlimit in
+// kernel/fs/fcntl.cpp). Nothing else is limited.
+long sys_getrlimit(int resource, uapi::rlimit* rlim) {
+    if (resource < 0 || resource >= static_cast<int>(uapi::rlim_nlimits)) {
         return -EINVAL;
     }
     uapi::rlimit r{uapi::rlim_infinity, uapi::rlim_infinity};
-    if (static_cast<uapi::rlimit_resource>(resource) == uapi::rlimit_resource::data) {
+    switch (static_cast<uapi::rlimit_resource>(resource)) {
+    case uapi::rlimit_resource::data:
         r.rlim_cur = r.rlim_max = static_cast<uint32_t>(mm::brk_limit() - mm::brk_start());
+        break;
+    case uapi::rlimit_resource::nofile:
+        r.rlim_cur = current->files ? current->files->max_fds : 0;
+        r.rlim_max = NR_OPEN_MAX;
+        break;
+    default:
+        break;
     }
     return copy_to_user(rlim, &r, sizeof r);
 }

@@ -8,16 +8,15 @@
 
 namespace {
 
-constexpr uint64_t ns_per_tick = 1000000000u / HZ;
-
-// Sleeps at least ns: whole ticks, rounded up, plus one because the current
-// tick is already partly gone (Linux's jiffies-based nanosleep did the same).
+// Sleeps until the monotonic clock has passed now + ns: to the first tick
+// after the deadline, checked again on waking since the tick's own time is
+// read a little after it fires.
 long sleep_ns(uint64_t ns, uapi::timespec* rem) {
-    long ticks = static_cast<long>((ns + ns_per_tick - 1) / ns_per_tick) + 1;
-    unsigned long end = jiffies + static_cast<unsigned long>(ticks);
-    while (static_cast<long>(end - jiffies) > 0) {
-        current->state = task_state::interruptible;
-        schedule_timeout(static_cast<long>(end - jiffies));
+    uint64_t deadline = ktime_get_ns() + ns;
+    while (ktime_get_ns() < deadline) {
+        unsigned long end = jiffies_at_or_after(deadline);
+        long ticks = static_cast<long>(end - jiffies);
+        schedule_timeout_uninterruptible(ticks > 0 ? ticks : 1);
     }
     if (rem) {
         uapi::timespec zero{};

@@ -10,11 +10,15 @@
 
 struct syscall_args {
     long a[6];
+    // The second result register (o32 v1), in and out: the trap handler loads
+    // it from the saved v1 and stores it back. Only pipe() changes it, as
+    // Linux's sysm_pipe returns its second descriptor there.
+    long v1 = 0;
 };
-using syscall_fn = long (*)(const syscall_args&);
+using syscall_fn = long (*)(syscall_args&);
 
 // Dispatch number nr (4000 + n); unknown numbers give -ENOSYS.
-long do_syscall(long nr, const syscall_args& args);
+long do_syscall(long nr, syscall_args& args);
 const char* syscall_name(long nr);   // for tracing; nullptr when unknown
 
 template <typename T>
@@ -40,6 +44,6 @@ struct syscall_arity<R (*)(A...)> {
 };
 
 template <auto F>
-long syscall_entry(const syscall_args& args) {
+long syscall_entry(syscall_args& args) {
     return syscall_invoke(F, args, std::make_index_sequence<syscall_arity<decltype(F)>::value>{});
 }

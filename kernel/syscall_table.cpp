@@ -36,6 +36,27 @@ constexpr syscall_def syscall_defs[] = {
     {NR_nanosleep, syscall_entry<sys_nanosleep>, "sys_nanosleep"},
     {NR_clock_nanosleep, syscall_entry<sys_clock_nanosleep>, "sys_clock_nanosleep"},
     {NR_clock_gettime, syscall_entry<sys_clock_gettime>, "sys_clock_gettime"},
+    // processes (kernel/apps.cpp)
+    {NR_waitpid, syscall_entry<sys_waitpid>, "sys_waitpid"},
+    {NR_wait4, syscall_entry<sys_wait4>, "sys_wait4"},
+    {NR_mipsnet_spawn, syscall_entry<sys_mipsnet_spawn>, "sys_mipsnet_spawn"},
+    // files (kernel/fs/)
+    {NR_open, syscall_entry<sys_open>, "sys_open"},
+    {NR_openat, syscall_entry<sys_openat>, "sys_openat"},
+    {NR_close, syscall_entry<sys_close>, "sys_close"},
+    {NR_lseek, syscall_entry<sys_lseek>, "sys_lseek"},
+    {NR_readv, syscall_entry<sys_readv>, "sys_readv"},
+    {NR_writev, syscall_entry<sys_writev>, "sys_writev"},
+    {NR_dup, syscall_entry<sys_dup>, "sys_dup"},
+    {NR_dup2, syscall_entry<sys_dup2>, "sys_dup2"},
+    {NR_dup3, syscall_entry<sys_dup3>, "sys_dup3"},
+    {NR_fcntl, syscall_entry<sys_fcntl>, "sys_fcntl"},
+    {NR_fcntl64, syscall_entry<sys_fcntl>, "sys_fcntl"},   // same without locks
+    {NR_pipe, sys_pipe, "sys_pipe"},
+    {NR_pipe2, syscall_entry<sys_pipe2>, "sys_pipe2"},
+    {NR_poll, syscall_entry<sys_poll>, "sys_poll"},
+    {NR__newselect, syscall_entry<sys_select>, "sys_select"},
+    {NR_setrlimit, syscall_entry<sys_setrlimit>, "sys_setrlimit"},
 };
 
 constexpr size_t table_size = NR_syscalls;
@@ -58,7 +79,7 @@ const syscall_def* lookup(long nr) {
 
 }  // namespace
 
-long do_syscall(long nr, const syscall_args& args) {
+long do_syscall(long nr, syscall_args& args) {
     const syscall_def* d = lookup(nr);
     if (!d) {
         trace::event(trace::cat::syscall, "sys_ni_syscall", "nr=%ld", nr);

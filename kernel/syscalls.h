@@ -4,20 +4,41 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/syscall.h"
+#include "kernel/uapi/poll.h"
 #include "kernel/uapi/types.h"
 
 long sys_exit(int status);
+long sys_wait4(int pid, int* status, int options, uapi::rusage* ru);
+long sys_waitpid(int pid, int* status, int options);
+long sys_mipsnet_spawn(const char* name, char* const* argv);
+// kernel/fs/
 long sys_read(int fd, char* buf, size_t count);
 long sys_write(int fd, const char* buf, size_t count);
-long sys_fstat(int fd, uapi::stat* st);
+long sys_readv(int fd, const uapi::iovec* vec, unsigned long vlen);
+long sys_writev(int fd, const uapi::iovec* vec, unsigned long vlen);
+long sys_lseek(int fd, long offset, unsigned whence);
+long sys_open(const char* path, unsigned flags, unsigned mode);
+long sys_openat(int dfd, const char* path, unsigned flags, unsigned mode);
+long sys_close(int fd);
+long sys_dup(int oldfd);
+long sys_dup2(int oldfd, int newfd);
+long sys_dup3(int oldfd, int newfd, unsigned flags);
+long sys_fcntl(int fd, unsigned cmd, unsigned long arg);
 long sys_ioctl(int fd, unsigned cmd, unsigned long arg);
+long sys_fstat(int fd, uapi::stat* st);
+long sys_pipe(syscall_args& args);     // o32: the second fd goes back in v1
+long sys_pipe2(int* fds, unsigned flags);
+long sys_poll(uapi::pollfd* ufds, unsigned nfds, int timeout_msecs);
+long sys_select(int n, uapi::fd_set* inp, uapi::fd_set* outp, uapi::fd_set* exp, uapi::timeval* tvp);
+long sys_getrlimit(int resource, uapi::rlimit* rlim);
+long sys_setrlimit(int resource, const uapi::rlimit* rlim);
 long sys_getpid();
 long sys_getppid();
 long sys_sched_yield();
 long sys_brk(uintptr_t addr);
 long sys_newuname(uapi::new_utsname* name);
 long sys_sysinfo(uapi::sysinfo* info);
-long sys_getrlimit(unsigned resource, uapi::rlimit* rlim);
 long sys_syslog(int type, char* buf, int len);
 long sys_reboot(int magic1, int magic2, unsigned cmd, void* arg);
 long sys_gettimeofday(uapi::timeval* tv, void* tz);

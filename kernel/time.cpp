@@ -10,6 +10,7 @@ namespace {
 uint32_t last_low;
 uint32_t high;
 uint64_t realtime_offset_ns;  // wall clock minus monotonic
+uint64_t last_tick_ns;        // when the tick last advanced jiffies
 }  // namespace
 
 uint64_t get_cycles64() {
@@ -39,7 +40,7 @@ void time_init() {
 
 void do_timer(unsigned long ticks) {
     jiffies = jiffies + ticks;
-    get_cycles64();
+    last_tick_ns = ktime_get_ns();
     run_local_timers();
     sched_tick();
 }
@@ -49,3 +50,13 @@ uint64_t ktime_get_ns() { return cycles_to_ns(get_cycles64()); }
 uint64_t ktime_get_real_ns() { return ktime_get_ns() + realtime_offset_ns; }
 
 void set_realtime_base(uint64_t unix_ns) { realtime_offset_ns = unix_ns - ktime_get_ns(); }
+
+unsigned long jiffies_at_or_after(uint64_t deadline_ns) {
+    cpu::irq_guard guard;
+    constexpr uint64_t period = 1000000000u / HZ;
+    unsigned long j = jiffies;
+    if (deadline_ns <= last_tick_ns) {
+        return j;
+    }
+    return j + static_cast<unsigned long>((deadline_ns - last_tick_ns + period - 1) / period);
+}

@@ -17,3 +17,5 @@ uint64_t cycles_to_ns(uint64_t cycles);
 uint64_t ktime_get_ns();          // CLOCK_MONOTONIC, since boot
 uint64_t ktime_get_real_ns();     // CLOCK_REALTIME
 void set_realtime_base(uint64_t unix_ns);  // wall clock at "now"
+// The first jiffy whose tick comes at or after deadline (CLOCK_MONOTONIC ns).
+unsigned long jiffies_at_or_after(uint64_t deadline_ns);

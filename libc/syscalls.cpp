@@ -1,6 +1,7 @@
 // newlib's system stubs (for mips*-elf it calls them by their plain names;
 // only _exit keeps its underscore), each one a syscall into the kernel.
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "kernel/libc_glue.h"
 #include "kernel/uapi/types.h"
 #include "libc/errno_map.h"
+#include "libc/fcntl_map.h"
 #include "libc/syscall.h"
 
 namespace libc {
@@ -40,9 +42,9 @@ int close(int fd) { return static_cast<int>(libc::do_syscall(uapi::NR_close, fd)
 int open(const char* path, int flags, ...) {
     va_list ap;
     va_start(ap, flags);
-    int mode = va_arg(ap, int);
+    int mode = (flags & O_CREAT) ? va_arg(ap, int) : 0;
     va_end(ap);
-    return static_cast<int>(libc::do_syscall(uapi::NR_open, path, flags, mode));
+    return static_cast<int>(libc::do_syscall(uapi::NR_open, path, open_flags_to_linux(flags), mode));
 }
 off_t lseek(int fd, off_t off, int whence) {
     return static_cast<off_t>(libc::do_syscall(uapi::NR_lseek, fd, off, whence));

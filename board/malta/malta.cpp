@@ -5,6 +5,7 @@
 #include "board/malta/gt64120.h"
 #include "board/malta/i8259.h"
 #include "board/malta/io.h"
+#include "board/malta/pci.h"
 #include "board/malta/uart16550.h"
 #include "kernel/cpu.h"
 
@@ -42,6 +43,7 @@ void early_init() { malta::uart_init(); }
 
 void init() {
     malta::i8259_init();
+    malta::pci_route_irqs();
     malta::uart_enable_rx_irq();
 }
 

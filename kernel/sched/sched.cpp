@@ -149,7 +149,13 @@ bool wake_up_process(task_struct* t) {
     return true;
 }
 
-void schedule() {
+namespace {
+// preempt: the task did not ask to sleep, an interrupt took the CPU from it.
+// It stays runnable even if it had just marked itself asleep (between
+// prepare_to_wait() and its own schedule()), as Linux's __schedule(preempt):
+// else it would sleep before it had queued itself everywhere it waits, or
+// after the wakeup it was about to check for.
+void __schedule(bool preempt) {
     cpu::irq_guard guard;
     task_struct* prev = current;
     if (preempt_count() != 0 && prev->state != task_state::running) {
@@ -159,7 +165,9 @@ void schedule() {
                preempt_count());
     }
     resched_pending = false;
-    if (prev->state == task_state::running && prev != &idle_task && list_empty(&prev->run_list)) {
+    bool runnable = prev->state == task_state::running ||
+                    (preempt && prev->state != task_state::dead);
+    if (runnable && prev != &idle_task && list_empty(&prev->run_list)) {
         rq.enqueue(prev);
     }
     task_struct* next = rq.pick();
@@ -182,6 +190,9 @@ void schedule() {
     current = next;
     arch_switch_to(prev, next);
 }
+}  // namespace
+
+void schedule() { __schedule(false); }
 
 void yield() {
     set_need_resched();
@@ -212,7 +223,7 @@ void set_need_resched() { resched_pending = true; }
 void preempt_schedule_irq() {
     // Not from inside a softirq or a bh-disabled section the interrupt hit.
     if (resched_pending && preempt_count() == 0) {
-        schedule();
+        __schedule(true);
     }
 }
 

@@ -47,8 +47,8 @@ static_assert(sizeof(stat) == 144, "o32 struct stat is 144 bytes");
 
 // st_mode file types (S_IFMT...); lower case, since libc headers make the
 // upper-case names macros.
-constexpr uint32_t s_ifmt = 0170000, s_ifsock = 0140000, s_ifreg = 0100000, s_ifchr = 0020000,
-                   s_ififo = 0010000;
+constexpr uint32_t s_ifmt = 0170000, s_ifsock = 0140000, s_ifreg = 0100000, s_ifdir = 0040000,
+                   s_ifchr = 0020000, s_ififo = 0010000;
 
 // include/uapi/linux/utsname.h
 struct new_utsname {
@@ -103,7 +103,49 @@ enum class syslog_action : int { read_all = 3, clear = 5, console_level = 8, siz
 // clock ids (include/uapi/linux/time.h, CLOCK_*)
 enum class clockid : int { realtime = 0, monotonic = 1 };
 
-// ioctls (arch/mips/include/uapi/asm/ioctls.h)
-constexpr unsigned tcgets = 0x540d;  // TCGETS
+// ioctls (arch/mips/include/uapi/asm/ioctls.h): MIPS numbers, not x86's
+constexpr unsigned tcgets = 0x540d;    // TCGETS
+constexpr unsigned fionread = 0x467f;  // FIONREAD (TIOCINQ): bytes ready to read
+constexpr unsigned fionbio = 0x667e;   // FIONBIO: *(int*)arg != 0 sets O_NONBLOCK
+constexpr unsigned fioclex = 0x6601;   // FIOCLEX: set close-on-exec
+constexpr unsigned fionclex = 0x6602;  // FIONCLEX
+
+// arch/mips/include/uapi/asm/termbits.h: what TCGETS returns (40 bytes)
+struct termios {
+    uint32_t c_iflag;
+    uint32_t c_oflag;
+    uint32_t c_cflag;
+    uint32_t c_lflag;
+    uint8_t c_line;
+    uint8_t c_cc[23];
+};
+static_assert(sizeof(termios) == 40, "MIPS struct termios has NCCS = 23");
+constexpr uint32_t tc_opost = 0x1, tc_onlcr = 0x4;                       // c_oflag
+constexpr uint32_t tc_b115200 = 0x1002, tc_cs8 = 0x30, tc_cread = 0x80,
+                   tc_clocal = 0x800;                                   // c_cflag
+
+// readv(2)/writev(2) (include/uapi/linux/uio.h). The native layout: on the
+// o32 target a 32-bit pointer and length.
+struct iovec {
+    void* iov_base;
+    unsigned long iov_len;
+};
+constexpr unsigned uio_maxiov = 1024;   // UIO_MAXIOV (IOV_MAX)
+
+constexpr int rlimit_nofile = 5;                 // MIPS (7 elsewhere)
+
+// wait4(2) (include/uapi/linux/wait.h, linux/resource.h)
+constexpr int wnohang = 0x1;
+constexpr int wuntraced = 0x2;
+constexpr int wcontinued = 0x8;
+constexpr int wnothread = 0x20000000, wall = 0x40000000;
+constexpr unsigned wclone = 0x80000000u;
+struct rusage {
+    timeval ru_utime;
+    timeval ru_stime;
+    int32_t ru_maxrss, ru_ixrss, ru_idrss, ru_isrss, ru_minflt, ru_majflt, ru_nswap,
+        ru_inblock, ru_oublock, ru_msgsnd, ru_msgrcv, ru_nsignals, ru_nvcsw, ru_nivcsw;
+};
+static_assert(sizeof(rusage) == 72, "o32 struct rusage");
 
 }  // namespace uapi

@@ -431,5 +431,15 @@ constexpr long NR_landlock_restrict_self = NR_Linux + 446;
 constexpr long NR_process_mrelease = NR_Linux + 448;
 constexpr long NR_futex_waitv = NR_Linux + 449;
 constexpr long NR_set_mempolicy_home_node = NR_Linux + 450;
-constexpr long NR_syscalls = 460;  // table size: one past the highest o32 number used here
+
+// mipsnet's own syscalls, outside Linux's numbering: Linux's o32 table ends
+// near 4460 and grows by a few numbers a year, so these start at 4500.
+// spawn(name, argv): start built-in app `name` as a new thread (child of the
+// caller, its own descriptor table with 0-2 on the console); the pid, or
+// -ENOENT (no such app), -EFAULT, -E2BIG (arguments too long), -EAGAIN (no
+// thread, stack or table free). There is no fork/exec without an MMU; the
+// child is reaped with wait4().
+constexpr long NR_mipsnet_spawn = NR_Linux + 500;
+
+constexpr long NR_syscalls = 501;  // table size: one past the highest number used here
 }  // namespace uapi

@@ -145,11 +145,11 @@ TEST(mm_init, sysinfo_and_getrlimit_report_both_parts) {
 
     uapi::rlimit rl{};
     let_user_reach(rl);
-    LONGS_EQUAL(0, sys_getrlimit(static_cast<unsigned>(uapi::rlimit_resource::data), &rl));
+    LONGS_EQUAL(0, sys_getrlimit(static_cast<int>(uapi::rlimit_resource::data), &rl));
     LONGS_EQUAL(4 * M, rl.rlim_cur);
     LONGS_EQUAL(4 * M, rl.rlim_max);
-    LONGS_EQUAL(0, sys_getrlimit(static_cast<unsigned>(uapi::rlimit_resource::nofile), &rl));
-    LONGS_EQUAL(uapi::rlim_infinity, rl.rlim_cur);
+    LONGS_EQUAL(0, sys_getrlimit(static_cast<int>(uapi::rlimit_resource::stack), &rl));
+    LONGS_EQUAL(uapi::rlim_infinity, rl.rlim_cur);   // not limited
     LONGS_EQUAL(-EINVAL, sys_getrlimit(16, &rl));
     LONGS_EQUAL(-EFAULT, sys_getrlimit(2, reinterpret_cast<uapi::rlimit*>(16)));
 }

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "kernel/fs/fdtable.h"
+#include "kernel/fs/namei.h"
 #include "kernel/sched/sched.h"
 #include "kernel/syscall.h"
 #include "kernel/syscalls.h"
@@ -19,12 +21,20 @@ char user_area[4096];
 
 TEST_GROUP(syscall) {
     uaccess_range saved{};
+    files_struct* saved_files = nullptr;
     void setup() override {
         saved = uaccess_get_range();
+        saved_files = current->files;   // on the target: the test runner's own table
         uaccess_set_range(reinterpret_cast<uintptr_t>(user_area),
                           reinterpret_cast<uintptr_t>(user_area) + sizeof user_area);
+        current->files = files_alloc();   // as an app has: 0-2 on the console
+        files_install_console(current->files);
     }
-    void teardown() override { uaccess_set_range(saved.lo, saved.hi); }
+    void teardown() override {
+        exit_files(current);
+        current->files = saved_files;
+        uaccess_set_range(saved.lo, saved.hi);
+    }
 };
 
 TEST(syscall, entry_adapts_argument_types) {

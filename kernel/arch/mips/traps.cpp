@@ -70,8 +70,10 @@ void handle_syscall(pt_regs* regs) {
         args.a[4] = usp[4];
         args.a[5] = usp[5];
     }
+    args.v1 = static_cast<long>(regs->regs[3]);  // pipe() returns its second fd in v1
     long ret = do_syscall(nr, args);
     irq_disable();
+    regs->regs[3] = static_cast<uint32_t>(args.v1);
     // Linux o32 convention: v0 = result or positive errno, a3 = error flag.
     if (ret < 0 && ret >= -4095) {
         regs->regs[2] = static_cast<uint32_t>(-ret);

@@ -10,6 +10,9 @@ namespace host_stub {
 void (*on_wait)();
 std::string console;
 int resets, poweroffs, halts;
+uint32_t (*pci_conf_read)(unsigned, unsigned, unsigned, unsigned);
+void (*pci_conf_write)(unsigned, unsigned, unsigned, unsigned, uint32_t);
+int (*pci_map_irq)(unsigned, unsigned);
 
 namespace {
 // The console keeps one allocation made before any test runs, so that
@@ -52,5 +55,20 @@ void poweroff() {
 void halt() {
     ++host_stub::halts;
     stop();
+}
+uint32_t pci_conf_read32(unsigned bus, unsigned dev, unsigned fn, unsigned reg) {
+    return host_stub::pci_conf_read ? host_stub::pci_conf_read(bus, dev, fn, reg) : 0xffffffffu;
+}
+void pci_conf_write32(unsigned bus, unsigned dev, unsigned fn, unsigned reg, uint32_t v) {
+    if (host_stub::pci_conf_write) {
+        host_stub::pci_conf_write(bus, dev, fn, reg, v);
+    }
+}
+pci_window pci_io_window() { return {0x2000, 0x10000}; }
+pci_window pci_mem_window() { return {0x10000000, 0x17e00000}; }
+uintptr_t pci_io_base() { return 0xb8000000u; }
+uintptr_t pci_mem_base() { return 0xa0000000u; }
+int pci_map_irq(unsigned dev, unsigned pin) {
+    return host_stub::pci_map_irq ? host_stub::pci_map_irq(dev, pin) : -1;
 }
 }  // namespace board

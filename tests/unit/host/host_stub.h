@@ -12,4 +12,9 @@ extern unsigned waits;
 extern void (*on_wait)();      // what "an interrupt" does while a caller waits
 extern std::string console;    // everything written to the console
 extern int resets, poweroffs, halts;
+// PCI configuration space and interrupt wiring (kernel/board.h); without a
+// hook no device answers and no pin is wired.
+extern uint32_t (*pci_conf_read)(unsigned bus, unsigned dev, unsigned fn, unsigned reg);
+extern void (*pci_conf_write)(unsigned bus, unsigned dev, unsigned fn, unsigned reg, uint32_t v);
+extern int (*pci_map_irq)(unsigned dev, unsigned pin);
 }  // namespace host_stub

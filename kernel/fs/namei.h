@@ -1,0 +1,20 @@
+// Names that open() knows. There is no filesystem tree: /dev holds a fixed
+// set of character devices (kernel/fs/devices.cpp), /proc the entries
+// registered with proc_create() (kernel/fs/proc.h).
+#pragma once
+#include "kernel/fs/fs.h"
+
+struct files_struct;
+
+// The inode behind an absolute path, with a reference for the caller, or
+// nullptr. path was checked by strnlen_user().
+inode* path_lookup(const char* path);
+inode* devfs_lookup(const char* name);   // "console", "null", "zero"
+inode* proc_lookup(const char* name);    // "uptime"...
+
+// Opens path with flags (Linux MIPS O_*), returning a file reference or -errno.
+long filp_open(const char* path, unsigned flags, file** out);
+
+// A new app's stdin, stdout and stderr: one open of /dev/console at 0, 1, 2
+// of an empty table, as Linux's init does with open() and two dup()s.
+int files_install_console(files_struct* files);
