@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "net/core/byteorder.h"
+#include "kernel/byteorder.h"
 #include "net/core/skbuff.h"
 #include "net/ipv4/in.h"
 

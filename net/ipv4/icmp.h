@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "net/core/byteorder.h"
+#include "kernel/byteorder.h"
 #include "net/core/checksum.h"
 #include "net/core/skbuff.h"
 

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "net/core/byteorder.h"
+#include "kernel/byteorder.h"
 
 // IANA "Assigned Internet Protocol Numbers".
 constexpr uint8_t IPPROTO_IP = 0;

@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 #include "kernel/time.h"
-#include "net/core/byteorder.h"
+#include "kernel/byteorder.h"
 #include "net/core/checksum.h"
 #include "net/core/netdevice.h"
 #include "net/core/skbuff.h"
@@ -78,10 +78,6 @@ constexpr uint8_t IPTOS_PREC_INTERNETCONTROL = 0xc0;
 // IP header and a link header, rounded so the IP header stays aligned.
 constexpr unsigned LL_MAX_HEADER = 32;
 constexpr unsigned IP_MAX_HEADROOM = LL_MAX_HEADER + IP_MAX_HDR_LEN + 4;
-// Room for dev's link header in front of a network header, in 16-octet
-// steps (Linux's LL_RESERVED_SPACE, HH_DATA_MOD): a multiple of 4, so a
-// header reserved behind it stays aligned.
-inline unsigned LL_RESERVED_SPACE(const net_device* dev) { return (dev->hard_header_len & ~15u) + 16; }
 
 inline iphdr* ip_hdr(const sk_buff* skb) { return reinterpret_cast<iphdr*>(skb_network_header(skb)); }
 inline unsigned ip_hdrlen(const sk_buff* skb) { return ip_hdr(skb)->ihl() * 4; }

@@ -122,6 +122,7 @@ int output_local(flowi4* fl4, rtable* rt) {
     if (!fl4->saddr) {
         fl4->saddr = ipv4_is_loopback(fl4->daddr) ? htonl(INADDR_LOOPBACK) : fl4->daddr;
     }
+    rt->rt_src = fl4->saddr;
     rt->dev = lo;
     rt->rt_type = RTN_LOCAL;
     rt->rt_flags = RTCF_LOCAL;
