@@ -16,6 +16,7 @@
 #include "net/ipv4/icmp.h"
 #include "net/ipv4/inetdevice.h"
 #include "net/ipv4/ip.h"
+#include "net/ipv4/ip_options.h"
 #include "net/ipv4/neighbour.h"
 #include "net/ipv4/protocol.h"
 #include "net/ipv4/raw.h"
