@@ -63,10 +63,12 @@ void inet_del_ifa(in_device* in_dev, in_ifaddr* ifa) {
     net_device* dev = in_dev->dev;
     in_ifaddr* heir = same_subnet(in_dev, ifa);
     if (!(ifa->ifa_flags & IFA_F_SECONDARY) && !is_loopback(dev)) {
-        fib_del_ifaddr(dev, ifa->ifa_local, ifa->ifa_prefixlen);
         if (heir) {
+            // Linux's promote_secondaries: the subnet stays reachable.
             heir->ifa_flags &= static_cast<uint8_t>(~IFA_F_SECONDARY);
-            fib_add_ifaddr(dev, heir->ifa_local, heir->ifa_prefixlen);
+            fib_replace_prefsrc(dev, ifa->ifa_local, heir->ifa_local);
+        } else {
+            fib_del_ifaddr(dev, ifa->ifa_local, ifa->ifa_prefixlen);
         }
     }
     char a[INET_ADDRSTRLEN];

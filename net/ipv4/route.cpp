@@ -230,6 +230,15 @@ void fib_del_ifaddr(net_device* dev, __be32 local, unsigned prefixlen) {
     }
 }
 
+void fib_replace_prefsrc(net_device* dev, __be32 old_src, __be32 new_src) {
+    bh_guard bh;
+    for (fib_entry& fe : fib_list(&fib_table)) {
+        if (fe.dev == dev && fe.prefsrc == old_src) {
+            fe.prefsrc = new_src;
+        }
+    }
+}
+
 void fib_flush_dev(net_device* dev) {
     bh_guard bh;
     for (fib_entry& fe : fib_list(&fib_table)) {

@@ -106,6 +106,8 @@ int fib_del_route(const fib_config& cfg);
 // Connected routes of an interface address (devinet).
 void fib_add_ifaddr(net_device* dev, __be32 local, unsigned prefixlen);
 void fib_del_ifaddr(net_device* dev, __be32 local, unsigned prefixlen);
+// A secondary address took over from a removed primary.
+void fib_replace_prefsrc(net_device* dev, __be32 old_src, __be32 new_src);
 void fib_flush_dev(net_device* dev);  // every route through dev
 void fib_flush();                     // every route (tests)
 // Calls fn for every entry, longest prefix first.

@@ -8,6 +8,7 @@
 
 #include <vector>
 
+#include "kernel/cmdline.h"
 #include "kernel/jiffies.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
@@ -269,6 +270,7 @@ struct env {
         net_test::setup();
         init_timers();  // TIMER_SOFTIRQ, as time_init() does at boot
         leaks = net_test::leak_check{};
+        cmdline::parse("");  // no ip= left by an earlier test
         ipv4_init();
         sysctl_icmp = icmp_sysctl{};
         sysctl_ipfrag = ipfrag_sysctl{};
