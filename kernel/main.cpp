@@ -18,6 +18,7 @@
 #include "kernel/version.h"
 #include "net/core/net_procfs.h"
 #include "net/core/netdevice.h"
+#include "net/ipv4/af_inet.h"
 #include "net/packet/af_packet.h"
 #include "net/socket.h"
 
@@ -116,6 +117,7 @@ extern "C" [[noreturn]] void start_kernel(int argc, char** argv, char** envp, ui
     arch::time_init();
     sock_init();      // Linux's core_initcall: the socket inode cache, net_families
     net_dev_init();   // Linux's subsys_initcall: softirqs, backlog, "lo"
+    inet_init();      // fs_initcall: PF_INET, then IPv4 (ARP, IP, ICMP, ip=)
     packet_init();    // module_init: PF_PACKET
     dev_proc_init();  // /proc/net/dev, sockstat, protocols
     cpu::local_irq_enable();

@@ -279,6 +279,9 @@ int __sock_create(int family, int type, int protocol, socket** res, int kern) {
     }
     err = pf->create(sock, protocol, kern);
     if (err < 0) {
+        // The family has undone its part (sock->sk is gone): nothing of
+        // its to release (Linux's out_module_put).
+        sock->ops = nullptr;
         sock_release(sock);
         return err;
     }

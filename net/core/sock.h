@@ -126,7 +126,7 @@ struct proto {
     int (*sendmsg)(struct sock* sk, msghdr* m, size_t len) = nullptr;
     int (*recvmsg)(struct sock* sk, msghdr* m, size_t len, int flags, int* addr_len) = nullptr;
     int (*backlog_rcv)(struct sock* sk, sk_buff* skb) = nullptr;
-    void (*hash)(struct sock* sk) = nullptr;
+    int (*hash)(struct sock* sk) = nullptr;          // onto the protocol's lookup table
     void (*unhash)(struct sock* sk) = nullptr;
     void (*shutdown)(struct sock* sk, int how) = nullptr;
     // Set by proto_register:

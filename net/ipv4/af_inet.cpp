@@ -1,15 +1,26 @@
 // ipv4_init: the order of Linux's inet_init (seed 000) for what exists.
 #include "net/ipv4/af_inet.h"
 
+#include <string.h>
+
 #include "kernel/printk.h"
+#include "kernel/softirq.h"
+#include "kernel/trace.h"
+#include "kernel/uaccess.h"
+#include "kernel/uapi/errno.h"
+#include "net/core/dev_ioctl.h"
+#include "net/core/netdevice.h"
 #include "net/ipv4/arp.h"
 #include "net/ipv4/icmp.h"
+#include "net/ipv4/inet_sock.h"
 #include "net/ipv4/inetdevice.h"
 #include "net/ipv4/ip.h"
 #include "net/ipv4/ipconfig.h"
+#include "net/ipv4/neighbour.h"
 #include "net/ipv4/protocol.h"
 #include "net/ipv4/route.h"
 #include "net/ipv4/snmp.h"
+#include "net/packet/packet_internal.h"
 
 void ipv4_init() {
     ipv4_mib::reset();
@@ -30,4 +41,559 @@ void ipv4_exit() {
     ip_exit();
     arp_exit();
     inet_protos_reset();
+}
+
+// ---------------------------------------------------------------------------
+// The PF_INET socket family (Linux's net/ipv4/af_inet.c): inet_create over
+// the protocol switch inetsw, the proto_ops of datagram and raw sockets,
+// and inet_init as seed 000 draws it.
+
+namespace {
+
+// inetsw[type]: the protocols of each socket type (seed 000).
+list_head inetsw[SOCK_MAX];
+
+inet_protosw inetsw_array[] = {
+    {.list = {}, .type = SOCK_STREAM, .protocol = IPPROTO_TCP, .prot = &tcp_prot, .ops = &inet_stream_ops,
+     .capability = -1, .flags = INET_PROTOSW_PERMANENT | INET_PROTOSW_ICSK},
+    {.list = {}, .type = SOCK_DGRAM, .protocol = IPPROTO_UDP, .prot = &udp_prot, .ops = &inet_dgram_ops,
+     .capability = -1, .flags = INET_PROTOSW_PERMANENT},
+    {.list = {}, .type = SOCK_DGRAM, .protocol = IPPROTO_ICMP, .prot = &ping_prot, .ops = &inet_sockraw_ops,
+     .capability = -1, .flags = INET_PROTOSW_REUSE},
+    {.list = {}, .type = SOCK_RAW, .protocol = IPPROTO_IP, /* wild card */ .prot = &raw_prot,
+     .ops = &inet_sockraw_ops, .capability = CAP_NET_RAW, .flags = INET_PROTOSW_REUSE},
+};
+
+void inet_sock_destruct(struct sock* sk) { skb_queue_purge(&sk->sk_receive_queue); }
+
+// Linux's inet_create: the protocol's entry in inetsw[type] (an exact
+// match, or the wildcard on either side), its capability, then the sock.
+int inet_create(socket* sock, int protocol, int kern) {
+    trace::scope t(trace::cat::socket, "inet_create");
+    if (protocol < 0 || protocol >= IPPROTO_MAX) {
+        return -EINVAL;
+    }
+    sock->state = SS_UNCONNECTED;
+    int err = -ESOCKTNOSUPPORT;
+    inet_protosw* answer = nullptr;
+    for (inet_protosw& a : list_entries<inet_protosw, &inet_protosw::list>(&inetsw[sock->type])) {
+        err = 0;
+        if (protocol == a.protocol) {
+            if (protocol != IPPROTO_IP) {
+                answer = &a;
+                break;
+            }
+        } else {
+            if (protocol == IPPROTO_IP) {   // the two wild cases
+                protocol = a.protocol;
+                answer = &a;
+                break;
+            }
+            if (a.protocol == IPPROTO_IP) {
+                answer = &a;
+                break;
+            }
+        }
+        err = -EPROTONOSUPPORT;
+    }
+    if (!answer) {
+        return err;
+    }
+    if (answer->capability > 0 && !kern && !capable(answer->capability)) {
+        return -EPERM;
+    }
+    sock->ops = answer->ops;
+    struct sock* sk = sk_alloc(PF_INET, GFP_KERNEL, answer->prot, kern);
+    if (!sk) {
+        return -ENOMEM;
+    }
+    sk->sk_reuse = (answer->flags & INET_PROTOSW_REUSE) != 0;
+    inet_sock* inet = inet_sk(sk);
+    if (sock->type == SOCK_RAW) {
+        inet->inet_num = static_cast<uint16_t>(protocol);
+        if (protocol == IPPROTO_RAW) {
+            inet->hdrincl = true;
+        }
+    }
+    inet->pmtudisc = IP_PMTUDISC_WANT;
+    sock_init_data(sock, sk);
+    sk->sk_destruct = inet_sock_destruct;
+    sk->sk_protocol = static_cast<uint16_t>(protocol);
+    inet->uc_ttl = -1;
+    inet->mc_loop = true;
+    inet->mc_ttl = 1;
+    if (inet->inet_num) {
+        // A protocol that takes its number at creation shares it: onto the hash.
+        err = sk->sk_prot->hash ? sk->sk_prot->hash(sk) : 0;
+        if (err) {
+            sk_common_release(sk);
+            sock->sk = nullptr;
+            return err;
+        }
+    }
+    if (sk->sk_prot->init) {
+        err = sk->sk_prot->init(sk);
+        if (err) {
+            sk_common_release(sk);
+            sock->sk = nullptr;
+            return err;
+        }
+    }
+    return 0;
+}
+
+const net_proto_family inet_family_ops = {
+    .family = PF_INET,
+    .create = inet_create,
+};
+
+// The socket side of IPv4's ioctls (Linux's inet_ioctl): routes, ARP and
+// interface addresses; other requests go to the protocol, then (by
+// returning ENOIOCTLCMD) to the device layer.
+int inet_ifreq_ioctl(unsigned cmd, unsigned long arg) {
+    auto* uifr = reinterpret_cast<ifreq*>(arg);
+    ifreq ifr;
+    if (copy_from_user(&ifr, uifr, sizeof ifr)) {
+        return -EFAULT;
+    }
+    ifr.ifr_name[IFNAMSIZ - 1] = '\0';
+    auto* sin = reinterpret_cast<sockaddr_in*>(&ifr.ifr_addr);
+    bool set = cmd == SIOCSIFADDR || cmd == SIOCSIFBRDADDR || cmd == SIOCSIFNETMASK || cmd == SIOCSIFDSTADDR;
+    if (set) {
+        if (!capable(CAP_NET_ADMIN)) {
+            return -EPERM;
+        }
+        if (sin->sin_family != AF_INET) {
+            return -EINVAL;
+        }
+    }
+    __be32 value = sin->sin_addr.s_addr;
+    int err = devinet_ioctl(cmd, ifr.ifr_name, &value);
+    if (err || set) {
+        return err;
+    }
+    memset(sin, 0, sizeof *sin);
+    sin->sin_family = AF_INET;
+    sin->sin_addr.s_addr = value;
+    return copy_to_user(uifr, &ifr, sizeof ifr);
+}
+
+// struct rtentry as an o32 route(8) passes it.
+struct rtentry {
+    uint32_t rt_pad1;
+    sockaddr rt_dst;
+    sockaddr rt_gateway;
+    sockaddr rt_genmask;
+    uint16_t rt_flags;
+    int16_t rt_pad2;
+    uint32_t rt_pad3;
+    void* rt_pad4;
+    int16_t rt_metric;          // +1 for binary compatibility
+    char* rt_dev;               // user pointer to a name
+    uint32_t rt_mtu;
+    uint32_t rt_window;
+    uint16_t rt_irtt;
+};
+static_assert(sizeof(void*) != 4 || sizeof(rtentry) == 84, "o32 struct rtentry");
+
+__be32 sin_addr_of(const sockaddr& sa) { return reinterpret_cast<const sockaddr_in&>(sa).sin_addr.s_addr; }
+
+int inet_rt_ioctl(unsigned cmd, unsigned long arg) {
+    if (!capable(CAP_NET_ADMIN)) {
+        return -EPERM;
+    }
+    rtentry rt;
+    if (copy_from_user(&rt, reinterpret_cast<const void*>(arg), sizeof rt)) {
+        return -EFAULT;
+    }
+    rtentry_in r{};
+    r.rt_dst = sin_addr_of(rt.rt_dst);
+    r.rt_gateway = sin_addr_of(rt.rt_gateway);
+    r.rt_genmask = sin_addr_of(rt.rt_genmask);
+    r.rt_flags = rt.rt_flags;
+    r.rt_metric = static_cast<unsigned>(rt.rt_metric);
+    r.rt_mtu = rt.rt_mtu;
+    if (rt.rt_dev) {
+        long n = strnlen_user(rt.rt_dev, IFNAMSIZ);
+        if (n == -EFAULT) {
+            return -EFAULT;
+        }
+        size_t len = n < 0 ? IFNAMSIZ - 1 : static_cast<size_t>(n);
+        if (len > IFNAMSIZ - 1) {
+            len = IFNAMSIZ - 1;
+        }
+        memcpy(r.rt_dev, rt.rt_dev, len);
+    }
+    if (rt.rt_dst.sa_family != AF_INET) {
+        return -EAFNOSUPPORT;
+    }
+    return ip_rt_ioctl(cmd, &r);
+}
+
+// struct arpreq (include/uapi/linux/if_arp.h).
+struct arpreq {
+    sockaddr arp_pa;
+    sockaddr arp_ha;
+    int arp_flags;
+    sockaddr arp_netmask;
+    char arp_dev[IFNAMSIZ];
+};
+constexpr int ATF_PUBL = 0x08;
+constexpr int ATF_NETMASK = 0x20;
+constexpr int ATF_DONTPUB = 0x40;
+
+// Linux's arp_ioctl over ARP's arp_req_set/delete/get.
+int inet_arp_ioctl(unsigned cmd, unsigned long arg) {
+    if ((cmd == SIOCDARP || cmd == SIOCSARP) && !capable(CAP_NET_ADMIN)) {
+        return -EPERM;
+    }
+    arpreq r;
+    if (copy_from_user(&r, reinterpret_cast<const void*>(arg), sizeof r)) {
+        return -EFAULT;
+    }
+    if (r.arp_pa.sa_family != AF_INET) {
+        return -EPFNOSUPPORT;
+    }
+    if (!(r.arp_flags & ATF_PUBL) && (r.arp_flags & (ATF_NETMASK | ATF_DONTPUB))) {
+        return -EINVAL;
+    }
+    if (r.arp_flags & ATF_PUBL) {
+        return -EINVAL;   // no proxy ARP here
+    }
+    net_device* dev = nullptr;
+    r.arp_dev[IFNAMSIZ - 1] = '\0';
+    if (r.arp_dev[0]) {
+        dev = __dev_get_by_name(r.arp_dev);
+        if (!dev) {
+            return -ENODEV;
+        }
+        if (!r.arp_ha.sa_family) {
+            r.arp_ha.sa_family = dev->type;
+        }
+        if ((r.arp_flags & ATF_COM) && r.arp_ha.sa_family != dev->type) {
+            return -EINVAL;
+        }
+    } else if (cmd == SIOCGARP) {
+        return -ENODEV;
+    }
+    __be32 ip = sin_addr_of(r.arp_pa);
+    switch (cmd) {
+    case SIOCDARP:
+        return arp_req_delete(ip, dev);
+    case SIOCSARP:
+        return arp_req_set(ip, reinterpret_cast<const uint8_t*>(r.arp_ha.sa_data), dev, (r.arp_flags & ATF_PERM) != 0);
+    default: {
+        uint8_t state = 0;
+        int err = arp_req_get(ip, dev, reinterpret_cast<uint8_t*>(r.arp_ha.sa_data), &state);
+        if (err) {
+            return err;
+        }
+        r.arp_ha.sa_family = dev->type;
+        r.arp_flags = ((state & NUD_VALID) ? ATF_COM : 0) | ((state & NUD_PERMANENT) ? ATF_PERM : 0);
+        return copy_to_user(reinterpret_cast<void*>(arg), &r, sizeof r);
+    }
+    }
+}
+
+// SIOCGIFCONF for PF_INET (Linux 2.6's inet_gifconf): an ifreq per address.
+int inet_gifconf(net_device* dev, char* buf, int len) {
+    in_device* in_dev = __in_dev_get(dev);
+    if (!in_dev) {
+        return 0;
+    }
+    int done = 0;
+    for (in_ifaddr& ifa : in_dev_for_each_ifa(in_dev)) {
+        if (!buf) {
+            done += sizeof(ifreq);
+            continue;
+        }
+        if (len < static_cast<int>(sizeof(ifreq))) {
+            break;
+        }
+        ifreq ifr{};
+        strncpy(ifr.ifr_name, ifa.ifa_label, IFNAMSIZ - 1);
+        auto* sin = reinterpret_cast<sockaddr_in*>(&ifr.ifr_addr);
+        sin->sin_family = AF_INET;
+        sin->sin_addr.s_addr = ifa.ifa_local;
+        if (copy_to_user(buf, &ifr, sizeof ifr)) {
+            return -EFAULT;
+        }
+        buf += sizeof ifr;
+        len -= static_cast<int>(sizeof ifr);
+        done += static_cast<int>(sizeof ifr);
+    }
+    return done;
+}
+
+}  // namespace
+
+int inet_ioctl(socket* sock, unsigned cmd, unsigned long arg) {
+    struct sock* sk = sock->sk;
+    switch (cmd) {
+    case SIOCADDRT:
+    case SIOCDELRT:
+        return inet_rt_ioctl(cmd, arg);
+    case SIOCDARP:
+    case SIOCGARP:
+    case SIOCSARP:
+        return inet_arp_ioctl(cmd, arg);
+    case SIOCGIFADDR:
+    case SIOCGIFBRDADDR:
+    case SIOCGIFNETMASK:
+    case SIOCGIFDSTADDR:
+    case SIOCSIFADDR:
+    case SIOCSIFBRDADDR:
+    case SIOCSIFNETMASK:
+    case SIOCSIFDSTADDR:
+        return inet_ifreq_ioctl(cmd, arg);
+    default:
+        if (sk && sk->sk_prot->ioctl) {
+            return sk->sk_prot->ioctl(sk, cmd, arg);
+        }
+        return -ENOIOCTLCMD;
+    }
+}
+
+void inet_register_protosw(inet_protosw* p) {
+    if (p->type >= SOCK_MAX) {
+        pr_err("Attempt to register invalid socket type %d.\n", p->type);
+        return;
+    }
+    // Permanent entries first; one permanent per (type, protocol).
+    list_head* last_perm = &inetsw[p->type];
+    for (inet_protosw& a : list_entries<inet_protosw, &inet_protosw::list>(&inetsw[p->type])) {
+        if (!(a.flags & INET_PROTOSW_PERMANENT)) {
+            break;
+        }
+        if (a.protocol == p->protocol) {
+            pr_err("Attempt to override permanent protocol %d\n", p->protocol);
+            return;
+        }
+        last_perm = &a.list;
+    }
+    list_add(&p->list, last_perm);
+}
+
+void inet_unregister_protosw(inet_protosw* p) {
+    if (p->flags & INET_PROTOSW_PERMANENT) {
+        pr_err("Attempt to unregister permanent protocol %d\n", p->protocol);
+        return;
+    }
+    list_del(&p->list);
+}
+
+int inet_release(socket* sock) {
+    if (struct sock* sk = sock->sk) {
+        sk->sk_prot->close(sk, 0);
+        sock->sk = nullptr;
+    }
+    return 0;
+}
+
+int inet_bind(socket* sock, sockaddr* uaddr, int addr_len) {
+    struct sock* sk = sock->sk;
+    if (sk->sk_prot->bind) {
+        return sk->sk_prot->bind(sk, uaddr, addr_len);   // RAW binds its own way
+    }
+    if (addr_len < static_cast<int>(sizeof(sockaddr_in))) {
+        return -EINVAL;
+    }
+    auto* addr = reinterpret_cast<sockaddr_in*>(uaddr);
+    if (addr->sin_family != AF_INET &&
+        (addr->sin_family != AF_UNSPEC || addr->sin_addr.s_addr != htonl(INADDR_ANY))) {
+        return -EAFNOSUPPORT;
+    }
+    return -EOPNOTSUPP;   // ports come with UDP and TCP
+}
+
+int ip4_datagram_connect(struct sock* sk, sockaddr* uaddr, int addr_len) {
+    auto* usin = reinterpret_cast<sockaddr_in*>(uaddr);
+    inet_sock* inet = inet_sk(sk);
+    if (addr_len < static_cast<int>(sizeof *usin)) {
+        return -EINVAL;
+    }
+    if (usin->sin_family != AF_INET) {
+        return -EAFNOSUPPORT;
+    }
+    flowi4 fl4;
+    fl4.flowi4_oif = sk->sk_bound_dev_if;
+    fl4.flowi4_proto = static_cast<uint8_t>(sk->sk_protocol);
+    fl4.flowi4_tos = inet->tos;
+    fl4.saddr = inet->inet_saddr;
+    fl4.daddr = usin->sin_addr.s_addr;
+    rtable rt;
+    bh_guard bh;
+    int err = ip_route_output_key(&fl4, &rt);
+    if (err) {
+        return err;
+    }
+    if ((rt.rt_flags & RTCF_BROADCAST) && !sock_flag(sk, SOCK_BROADCAST)) {
+        return -EACCES;
+    }
+    if (!inet->inet_saddr) {
+        inet->inet_saddr = fl4.saddr;
+    }
+    if (!inet->inet_rcv_saddr) {
+        inet->inet_rcv_saddr = fl4.saddr;
+    }
+    inet->inet_daddr = fl4.daddr;
+    sk->sk_state = TCP_ESTABLISHED;
+    return 0;
+}
+
+int inet_dgram_connect(socket* sock, sockaddr* uaddr, int addr_len, int) {
+    struct sock* sk = sock->sk;
+    if (addr_len < static_cast<int>(sizeof uaddr->sa_family)) {
+        return -EINVAL;
+    }
+    if (uaddr->sa_family == AF_UNSPEC) {
+        return sk->sk_prot->disconnect ? sk->sk_prot->disconnect(sk, 0) : -EOPNOTSUPP;
+    }
+    return sk->sk_prot->connect ? sk->sk_prot->connect(sk, uaddr, addr_len) : -EOPNOTSUPP;
+}
+
+// Raw sockets have no ports: the peer is never "connected" for
+// getpeername (inet_dport stays 0), and the local port is the protocol.
+int inet_getname(socket* sock, sockaddr* uaddr, int peer) {
+    inet_sock* inet = inet_sk(sock->sk);
+    auto* sin = reinterpret_cast<sockaddr_in*>(uaddr);
+    memset(sin, 0, sizeof *sin);
+    sin->sin_family = AF_INET;
+    if (peer) {
+        return -ENOTCONN;
+    }
+    sin->sin_port = htons(inet->inet_num);
+    sin->sin_addr.s_addr = inet->inet_rcv_saddr ? inet->inet_rcv_saddr : inet->inet_saddr;
+    return sizeof *sin;
+}
+
+int inet_shutdown(socket* sock, int how) {
+    struct sock* sk = sock->sk;
+    ++how;   // 0->1 (receive), 1->2 (send), 2->3 (both)
+    if ((how & ~SHUTDOWN_MASK) || !how) {
+        return -EINVAL;
+    }
+    int err = 0;
+    if (sk->sk_state == TCP_CLOSE) {
+        err = -ENOTCONN;   // still shut down, so that poll() sees it (Linux's "hack")
+    }
+    sk->sk_shutdown |= static_cast<uint8_t>(how);
+    if (sk->sk_prot->shutdown) {
+        sk->sk_prot->shutdown(sk, how);
+    }
+    sk->sk_state_change(sk);
+    return err;
+}
+
+int inet_sendmsg(socket* sock, msghdr* msg, size_t size) {
+    struct sock* sk = sock->sk;
+    return sk->sk_prot->sendmsg ? sk->sk_prot->sendmsg(sk, msg, size) : -EOPNOTSUPP;
+}
+
+int inet_recvmsg(socket* sock, msghdr* msg, size_t size, int flags) {
+    struct sock* sk = sock->sk;
+    if (!sk->sk_prot->recvmsg) {
+        return -EOPNOTSUPP;
+    }
+    int addr_len = 0;
+    int err = sk->sk_prot->recvmsg(sk, msg, size, flags, &addr_len);
+    if (err >= 0) {
+        msg->msg_namelen = addr_len;
+    }
+    return err;
+}
+
+const proto_ops inet_sockraw_ops = {
+    .family = PF_INET,
+    .release = inet_release,
+    .bind = inet_bind,
+    .connect = inet_dgram_connect,
+    .socketpair = sock_no_socketpair,
+    .accept = sock_no_accept,
+    .getname = inet_getname,
+    .poll = datagram_poll,
+    .ioctl = inet_ioctl,
+    .listen = sock_no_listen,
+    .shutdown = inet_shutdown,
+    .setsockopt = sock_common_setsockopt,
+    .getsockopt = sock_common_getsockopt,
+    .sendmsg = inet_sendmsg,
+    .recvmsg = inet_recvmsg,
+    .mmap = sock_no_mmap,
+    .sendpage = sock_no_sendpage,
+};
+
+// UDP's operations: its protocol is not built yet (udp_prot refuses).
+const proto_ops inet_dgram_ops = {
+    .family = PF_INET,
+    .release = inet_release,
+    .bind = inet_bind,
+    .connect = inet_dgram_connect,
+    .socketpair = sock_no_socketpair,
+    .accept = sock_no_accept,
+    .getname = inet_getname,
+    .poll = datagram_poll,
+    .ioctl = inet_ioctl,
+    .listen = sock_no_listen,
+    .shutdown = inet_shutdown,
+    .setsockopt = sock_common_setsockopt,
+    .getsockopt = sock_common_getsockopt,
+    .sendmsg = inet_sendmsg,
+    .recvmsg = inet_recvmsg,
+    .mmap = sock_no_mmap,
+    .sendpage = sock_no_sendpage,
+};
+
+// TCP's operations: listen/accept/connect come with TCP.
+const proto_ops inet_stream_ops = {
+    .family = PF_INET,
+    .release = inet_release,
+    .bind = inet_bind,
+    .connect = sock_no_connect,
+    .socketpair = sock_no_socketpair,
+    .accept = sock_no_accept,
+    .getname = inet_getname,
+    .poll = datagram_poll,
+    .ioctl = inet_ioctl,
+    .listen = sock_no_listen,
+    .shutdown = inet_shutdown,
+    .setsockopt = sock_common_setsockopt,
+    .getsockopt = sock_common_getsockopt,
+    .sendmsg = inet_sendmsg,
+    .recvmsg = inet_recvmsg,
+    .mmap = sock_no_mmap,
+    .sendpage = sock_no_sendpage,
+};
+
+// Seed 000's inet_init: the protocols' slab caches, the family, the
+// protocol switch from inetsw_array, then IPv4 itself (ARP, IP, ICMP,
+// reassembly, ip=) as ipv4_init() brings it up, and the raw delivery hook.
+int inet_init() {
+    int rc = proto_register(&tcp_prot, 1);
+    if (!rc) {
+        rc = proto_register(&udp_prot, 1);
+    }
+    if (!rc) {
+        rc = proto_register(&raw_prot, 1);
+    }
+    if (!rc) {
+        rc = proto_register(&ping_prot, 1);
+    }
+    if (rc) {
+        pr_err("inet_init: cannot register the protocols (%d)\n", rc);
+        return rc;
+    }
+    sock_register(&inet_family_ops);
+    for (list_head& r : inetsw) {
+        INIT_LIST_HEAD(&r);
+    }
+    for (inet_protosw& q : inetsw_array) {
+        inet_register_protosw(&q);
+    }
+    raw_init();
+    register_gifconf(PF_INET, inet_gifconf);
+    packet_inet_ioctl = inet_ioctl;
+    ipv4_init();
+    ipv4_proc_init();
+    return 0;
 }

@@ -14,6 +14,7 @@
 
 #include "kernel/list.h"
 #include "net/core/if.h"
+#include "net/core/sockios.h"
 #include "net/ipv4/in.h"
 
 struct net_device;
@@ -84,14 +85,7 @@ bool ip_check_mc(const in_device* in_dev, __be32 group);
 // 01:00:5e and the low 23 bits of the group (RFC 1112 6.4).
 void ip_eth_mc_map(__be32 group, uint8_t* mac);
 
-// ioctl requests (Linux's numbers, include/uapi/linux/sockios.h).
-constexpr unsigned SIOCGIFADDR = 0x8915;
-constexpr unsigned SIOCSIFADDR = 0x8916;
-constexpr unsigned SIOCGIFDSTADDR = 0x8917;
-constexpr unsigned SIOCGIFBRDADDR = 0x8919;
-constexpr unsigned SIOCSIFBRDADDR = 0x891a;
-constexpr unsigned SIOCGIFNETMASK = 0x891b;
-constexpr unsigned SIOCSIFNETMASK = 0x891c;
+// ioctl requests: SIOCGIFADDR... (net/core/sockios.h).
 // Linux's devinet_ioctl() on one address field of the device's primary
 // address (ifname may carry a ":label"), the value in network order: the
 // socket layer copies struct ifreq in and out around it. SIOCSIFADDR

@@ -13,6 +13,7 @@
 
 #include "kernel/list.h"
 #include "net/core/if.h"
+#include "net/core/sockios.h"
 #include "net/core/skbuff.h"
 #include "net/ipv4/in.h"
 
@@ -131,8 +132,6 @@ int ip_route_input(sk_buff* skb, __be32 daddr, __be32 saddr, uint8_t tos, net_de
 // SIOCADDRT / SIOCDELRT (include/uapi/linux/sockios.h), as route(8) uses
 // them, with the sockaddrs of struct rtentry already unpacked by the
 // socket layer.
-constexpr unsigned SIOCADDRT = 0x890b;
-constexpr unsigned SIOCDELRT = 0x890c;
 struct rtentry_in {
     __be32 rt_dst;
     __be32 rt_gateway;

@@ -1,0 +1,113 @@
+// PF_INET sockets (Linux's include/net/inet_sock.h, include/uapi/linux/in.h,
+// net/ipv4/af_inet.c, net/ipv4/raw.c): the address structure, the IP-level
+// socket options, struct inet_sock, and the protocol switch inetsw that
+// inet_create looks (type, protocol) up in, filled from inetsw_array as
+// seed 000 shows it.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/byteorder.h"
+#include "kernel/list.h"
+#include "net/core/sock.h"
+#include "net/ipv4/in.h"
+
+struct in_addr {
+    __be32 s_addr;
+};
+struct sockaddr_in {
+    uint16_t sin_family;     // AF_INET
+    __be16 sin_port;
+    in_addr sin_addr;
+    uint8_t sin_zero[8];
+};
+static_assert(sizeof(sockaddr_in) == 16);
+
+// IPPROTO_MAX: protocols at or past it are EINVAL (include/uapi/linux/in.h).
+constexpr int IPPROTO_MAX = 263;
+
+// SOL_IP options (include/uapi/linux/in.h; the same on MIPS).
+constexpr int IP_TOS = 1;
+constexpr int IP_TTL = 2;
+constexpr int IP_HDRINCL = 3;
+constexpr int IP_OPTIONS = 4;
+constexpr int IP_PKTINFO = 8;
+constexpr int IP_MTU_DISCOVER = 10;
+constexpr int IP_RECVERR = 11;
+constexpr int IP_RECVTTL = 12;
+constexpr int IP_MTU = 14;
+constexpr int IP_MULTICAST_IF = 32;
+constexpr int IP_MULTICAST_TTL = 33;
+constexpr int IP_MULTICAST_LOOP = 34;
+constexpr int IP_PMTUDISC_DONT = 0;   // never set DF
+constexpr int IP_PMTUDISC_WANT = 1;   // DF when the datagram fits the path MTU (raw's default)
+constexpr int IP_PMTUDISC_DO = 2;     // always DF: too big is EMSGSIZE
+constexpr int IP_PMTUDISC_PROBE = 3;
+
+// SOL_RAW: ICMP_FILTER, a bit per ICMP type (0-31) to drop.
+constexpr int ICMP_FILTER = 1;
+struct icmp_filter {
+    uint32_t data;
+};
+
+struct inet_sock {
+    struct sock sk;              // first
+    __be32 inet_saddr;           // source for sends (0: the route's)
+    __be32 inet_rcv_saddr;       // bound address (0: any)
+    __be32 inet_daddr;           // connected peer (0: none)
+    uint16_t inet_num;           // raw: the protocol
+    int uc_ttl;                  // -1: the default (64)
+    uint8_t tos;
+    uint8_t pmtudisc;            // IP_PMTUDISC_*
+    uint8_t mc_ttl;
+    bool hdrincl;                // the caller builds the IP header (IPPROTO_RAW, IP_HDRINCL)
+    bool recverr;                // IP_RECVERR
+    bool mc_loop;
+};
+inline inet_sock* inet_sk(struct sock* sk) { return reinterpret_cast<inet_sock*>(sk); }
+
+// One entry of the protocol switch (Linux's struct inet_protosw).
+struct inet_protosw {
+    list_head list;
+    unsigned short type;         // SOCK_*
+    unsigned short protocol;     // IPPROTO_*, IPPROTO_IP: wildcard
+    proto* prot;
+    const proto_ops* ops;
+    int capability;              // -1: none needed
+    unsigned char flags;         // INET_PROTOSW_*
+};
+constexpr unsigned char INET_PROTOSW_REUSE = 0x01;      // the port may be reused
+constexpr unsigned char INET_PROTOSW_PERMANENT = 0x02;  // may not be replaced
+constexpr unsigned char INET_PROTOSW_ICSK = 0x04;       // connection oriented
+
+void inet_register_protosw(inet_protosw* p);
+void inet_unregister_protosw(inet_protosw* p);
+
+extern const proto_ops inet_stream_ops;
+extern const proto_ops inet_dgram_ops;
+extern const proto_ops inet_sockraw_ops;
+extern proto tcp_prot;
+extern proto udp_prot;
+extern proto raw_prot;
+extern proto ping_prot;
+
+// Shared proto_ops entries (af_inet.cpp).
+int inet_release(socket* sock);
+int inet_bind(socket* sock, sockaddr* uaddr, int addr_len);
+int inet_dgram_connect(socket* sock, sockaddr* uaddr, int addr_len, int flags);
+int inet_getname(socket* sock, sockaddr* uaddr, int peer);
+int inet_ioctl(socket* sock, unsigned cmd, unsigned long arg);
+int inet_shutdown(socket* sock, int how);
+int inet_sendmsg(socket* sock, msghdr* msg, size_t size);
+int inet_recvmsg(socket* sock, msghdr* msg, size_t size, int flags);
+// ip4_datagram_connect: the peer for a datagram socket (AF_UNSPEC disconnects).
+int ip4_datagram_connect(struct sock* sk, sockaddr* uaddr, int addr_len);
+
+// SOL_IP options for the datagram sockets (ip_sockglue.c in small).
+int ip_setsockopt(struct sock* sk, int level, int optname, const void* optval, unsigned optlen);
+int ip_getsockopt(struct sock* sk, int level, int optname, void* optval, int* optlen);
+
+// Raw sockets (raw.cpp): the hash of raw socks by protocol, and the
+// delivery hooks IP calls (net/ipv4/raw.h).
+void raw_init();
+void raw_exit();

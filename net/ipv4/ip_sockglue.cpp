@@ -1,0 +1,155 @@
+// SOL_IP socket options of datagram and raw sockets (Linux's
+// net/ipv4/ip_sockglue.c, the options that exist here).
+#include "kernel/softirq.h"
+#include "kernel/uaccess.h"
+#include "kernel/uapi/errno.h"
+#include "net/ipv4/inet_sock.h"
+#include "net/ipv4/ip.h"
+#include "net/ipv4/route.h"
+
+namespace {
+
+// An int option's value: 4 bytes, or 1 (an unsigned char), or 0 bytes
+// meaning 0 (Linux's do_ip_setsockopt).
+int get_val(const void* optval, unsigned optlen, int* val) {
+    *val = 0;
+    if (optlen >= sizeof(int)) {
+        return copy_from_user(val, optval, sizeof(int));
+    }
+    if (optlen >= 1) {
+        unsigned char uc;
+        if (copy_from_user(&uc, optval, 1)) {
+            return -EFAULT;
+        }
+        *val = uc;
+    }
+    return 0;
+}
+
+// IP_MTU: the path MTU to the connected peer.
+int connected_mtu(struct sock* sk, int* val) {
+    inet_sock* inet = inet_sk(sk);
+    if (sk->sk_state != TCP_ESTABLISHED) {
+        return -ENOTCONN;
+    }
+    flowi4 fl4;
+    fl4.flowi4_oif = sk->sk_bound_dev_if;
+    fl4.saddr = inet->inet_saddr;
+    fl4.daddr = inet->inet_daddr;
+    rtable rt;
+    bh_guard bh;
+    if (ip_route_output_key(&fl4, &rt) != 0) {
+        return -ENOTCONN;
+    }
+    *val = static_cast<int>(rt.rt_mtu);
+    return 0;
+}
+
+}  // namespace
+
+int ip_setsockopt(struct sock* sk, int level, int optname, const void* optval, unsigned optlen) {
+    inet_sock* inet = inet_sk(sk);
+    if (level != SOL_IP) {
+        return -ENOPROTOOPT;
+    }
+    int val;
+    if (get_val(optval, optlen, &val)) {
+        return -EFAULT;
+    }
+    switch (optname) {
+    case IP_TOS:
+        inet->tos = static_cast<uint8_t>(val);
+        return 0;
+    case IP_TTL:
+        if (optlen < 1) {
+            return -EINVAL;
+        }
+        if (val != -1 && (val < 1 || val > 255)) {
+            return -EINVAL;
+        }
+        inet->uc_ttl = val;
+        return 0;
+    case IP_HDRINCL:
+        if (sk->sk_type != SOCK_RAW) {
+            return -ENOPROTOOPT;
+        }
+        inet->hdrincl = val != 0;
+        return 0;
+    case IP_MTU_DISCOVER:
+        if (val < IP_PMTUDISC_DONT || val > 5) {   // up to IP_PMTUDISC_OMIT
+            return -EINVAL;
+        }
+        inet->pmtudisc = static_cast<uint8_t>(val > IP_PMTUDISC_PROBE ? IP_PMTUDISC_WANT : val);
+        return 0;
+    case IP_RECVERR:
+        inet->recverr = val != 0;
+        return 0;
+    case IP_MULTICAST_TTL:
+        if (sk->sk_type == SOCK_STREAM || optlen < 1) {
+            return -EINVAL;
+        }
+        if (val == -1) {
+            val = 1;
+        }
+        if (val < 0 || val > 255) {
+            return -EINVAL;
+        }
+        inet->mc_ttl = static_cast<uint8_t>(val);
+        return 0;
+    case IP_MULTICAST_LOOP:
+        if (optlen < 1) {
+            return -EINVAL;
+        }
+        inet->mc_loop = val != 0;
+        return 0;
+    default:
+        return -ENOPROTOOPT;
+    }
+}
+
+int ip_getsockopt(struct sock* sk, int level, int optname, void* optval, int* optlen) {
+    inet_sock* inet = inet_sk(sk);
+    if (level != SOL_IP) {
+        return -EOPNOTSUPP;
+    }
+    int len;
+    if (copy_from_user(&len, optlen, sizeof len)) {
+        return -EFAULT;
+    }
+    if (len < 0) {
+        return -EINVAL;
+    }
+    int val;
+    switch (optname) {
+    case IP_TOS: val = inet->tos; break;
+    case IP_TTL: val = inet->uc_ttl < 0 ? IPDEFTTL : inet->uc_ttl; break;
+    case IP_HDRINCL: val = inet->hdrincl; break;
+    case IP_MTU_DISCOVER: val = inet->pmtudisc; break;
+    case IP_RECVERR: val = inet->recverr; break;
+    case IP_MULTICAST_TTL: val = inet->mc_ttl; break;
+    case IP_MULTICAST_LOOP: val = inet->mc_loop; break;
+    case IP_MTU:
+        if (int err = connected_mtu(sk, &val)) {
+            return err;
+        }
+        break;
+    default:
+        return -ENOPROTOOPT;
+    }
+    // A short buffer gets one byte when the value fits (Linux's).
+    if (len < static_cast<int>(sizeof(int)) && len > 0 && val >= 0 && val <= 255) {
+        unsigned char uc = static_cast<unsigned char>(val);
+        len = 1;
+        if (copy_to_user(optlen, &len, sizeof len) || copy_to_user(optval, &uc, 1)) {
+            return -EFAULT;
+        }
+        return 0;
+    }
+    if (len > static_cast<int>(sizeof(int))) {
+        len = sizeof(int);
+    }
+    if (copy_to_user(optlen, &len, sizeof len) || copy_to_user(optval, &val, static_cast<size_t>(len))) {
+        return -EFAULT;
+    }
+    return 0;
+}
