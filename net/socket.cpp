@@ -161,6 +161,7 @@ void sock_init() {
         pr_err("NET: cannot create the socket inode cache\n");
     }
     sockets_used = 0;
+    proto_list_init();
     pr_info("NET: Registered PF_SOCKET layer, %u families\n", static_cast<unsigned>(NPROTO));
 }
 

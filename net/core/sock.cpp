@@ -51,10 +51,9 @@ void sock_wfree(sk_buff* skb) {
 
 }  // namespace
 
+void proto_list_init() { INIT_LIST_HEAD(&proto_list); }
+
 int proto_register(proto* prot, int alloc_slab) {
-    if (proto_list.next == nullptr) {
-        INIT_LIST_HEAD(&proto_list);
-    }
     prot->slab = nullptr;
     if (alloc_slab) {
         prot->slab = kmem_cache_create(prot->name, prot->obj_size, 0, SLAB_HWCACHE_ALIGN, nullptr);

@@ -139,6 +139,8 @@ struct proto {
 // 0, or -ENOBUFS when the cache cannot be made.
 int proto_register(proto* prot, int alloc_slab);
 void proto_unregister(proto* prot);
+// Forgets every protocol (sock_init: at boot, and in host tests).
+void proto_list_init();
 // Calls fn for every registered protocol, newest first.
 void proto_for_each(void (*fn)(const proto& p, void* arg), void* arg);
 

@@ -565,23 +565,16 @@ const proto_ops inet_stream_ops = {
     .sendpage = sock_no_sendpage,
 };
 
-// Seed 000's inet_init: the protocols' slab caches, the family, the
-// protocol switch from inetsw_array, then IPv4 itself (ARP, IP, ICMP,
-// reassembly, ip=) as ipv4_init() brings it up, and the raw delivery hook.
-int inet_init() {
-    int rc = proto_register(&tcp_prot, 1);
-    if (!rc) {
-        rc = proto_register(&udp_prot, 1);
-    }
-    if (!rc) {
-        rc = proto_register(&raw_prot, 1);
-    }
-    if (!rc) {
-        rc = proto_register(&ping_prot, 1);
-    }
-    if (rc) {
-        pr_err("inet_init: cannot register the protocols (%d)\n", rc);
-        return rc;
+// The socket family's part of seed 000's inet_init: the protocols' slab
+// caches, the family, the protocol switch from inetsw_array, the raw
+// delivery hook.
+int inet_family_init() {
+    proto* protos[] = {&tcp_prot, &udp_prot, &raw_prot, &ping_prot};
+    for (proto* p : protos) {
+        if (int rc = proto_register(p, 1)) {
+            pr_err("inet_init: cannot register %s (%d)\n", p->name, rc);
+            return rc;
+        }
     }
     sock_register(&inet_family_ops);
     for (list_head& r : inetsw) {
@@ -593,6 +586,15 @@ int inet_init() {
     raw_init();
     register_gifconf(PF_INET, inet_gifconf);
     packet_inet_ioctl = inet_ioctl;
+    return 0;
+}
+
+// Seed 000's inet_init: the family, then IPv4 itself (ARP, IP, ICMP,
+// reassembly, ip=) as ipv4_init() brings it up, and its /proc/net files.
+int inet_init() {
+    if (int rc = inet_family_init()) {
+        return rc;
+    }
     ipv4_init();
     ipv4_proc_init();
     return 0;
