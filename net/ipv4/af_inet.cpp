@@ -566,8 +566,7 @@ const proto_ops inet_stream_ops = {
 };
 
 // The socket family's part of seed 000's inet_init: the protocols' slab
-// caches, the family, the protocol switch from inetsw_array, the raw
-// delivery hook.
+// caches, the family, the protocol switch from inetsw_array.
 int inet_family_init() {
     proto* protos[] = {&tcp_prot, &udp_prot, &raw_prot, &ping_prot};
     for (proto* p : protos) {
@@ -583,19 +582,20 @@ int inet_family_init() {
     for (inet_protosw& q : inetsw_array) {
         inet_register_protosw(&q);
     }
-    raw_init();
     register_gifconf(PF_INET, inet_gifconf);
     packet_inet_ioctl = inet_ioctl;
     return 0;
 }
 
 // Seed 000's inet_init: the family, then IPv4 itself (ARP, IP, ICMP,
-// reassembly, ip=) as ipv4_init() brings it up, and its /proc/net files.
+// reassembly, ip=) as ipv4_init() brings it up, raw sockets' delivery
+// hook on it (ipv4_init starts with none), and the /proc/net files.
 int inet_init() {
     if (int rc = inet_family_init()) {
         return rc;
     }
     ipv4_init();
+    raw_init();
     ipv4_proc_init();
     return 0;
 }

@@ -25,7 +25,8 @@ void ipv4_exit();
 // ipv4_init() and /proc/net's IPv4 files. From start_kernel after
 // sock_init() and net_dev_init().
 int inet_init();
-// inet_init's socket part alone, for tests that bring IPv4 up themselves.
+// inet_init's socket part alone, for tests that bring IPv4 up themselves
+// (then raw_init() for the delivery hook).
 int inet_family_init();
 // /proc/net/{route,arp,snmp,netstat,pnp} from IPv4's text listings.
 void ipv4_proc_init();

@@ -9,6 +9,7 @@
 #include "kernel/trace.h"
 #include "kernel/uaccess.h"
 #include "kernel/uapi/errno.h"
+#include "net/core/net_procfs.h"
 #include "net/core/netdevice.h"
 #include "net/ipv4/icmp.h"
 #include "net/ipv4/inet_sock.h"
@@ -440,11 +441,34 @@ proto raw_prot = {
     .unhash = raw_unhash_sk,
 };
 
+// /proc/net/raw, Linux's raw_seq_show columns (addresses and ports in
+// hex as the kernel holds them; the "port" is the protocol).
+int raw_seq_show(seq_file* m, void*) {
+    seq_puts(m, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n");
+    bh_guard bh;
+    int i = 0;
+    for (list_head& bucket : raw_v4_htable) {
+        for (struct sock& sk : sk_list(&bucket)) {
+            inet_sock* inet = inet_sk(&sk);
+            unsigned long ino = sk.sk_socket ? SOCK_INODE(sk.sk_socket)->i_ino : 0;
+            seq_printf(m, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X 00:00000000 00000000 %5u %8d %lu %d %08lx %u\n", i++,
+                       inet->inet_rcv_saddr, inet->inet_num, inet->inet_daddr, 0u, sk.sk_state,
+                       sk_wmem_alloc_get(&sk), sk_rmem_alloc_get(&sk), 0u, 0, ino, sk.sk_refcnt,
+                       static_cast<unsigned long>(reinterpret_cast<uintptr_t>(&sk)), sk.sk_drops);
+        }
+    }
+    return 0;
+}
+
 void raw_init() {
     for (list_head& h : raw_v4_htable) {
         INIT_LIST_HEAD(&h);
     }
     raw_v4_set_hooks(&raw_hooks);
+    if (proc_dir_entry* net = proc_net_dir()) {
+        remove_proc_entry("raw", net);
+        proc_create_single("raw", 0444, net, raw_seq_show);
+    }
 }
 
 void raw_exit() { raw_v4_set_hooks(nullptr); }

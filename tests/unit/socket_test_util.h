@@ -44,6 +44,7 @@ struct env {
         files_before = files_in_use();
         sock_init();
         LONGS_EQUAL(0, inet_family_init());
+        raw_init();
         LONGS_EQUAL(0, packet_init());
         set_privileged(privileged);
     }
