@@ -445,13 +445,27 @@ void reap_jobs() {
 const command* begin() { return commands; }
 const command* end() { return commands + sizeof commands / sizeof commands[0]; }
 
+namespace {
+// A built-in app's name as a command: "ping -c 3 HOST" is "run ping -c 3 HOST".
+int cmd_app(int argc, char** argv) {
+    char* args[APP_MAX_ARGS + 2] = {const_cast<char*>("run")};
+    int n = 1;
+    for (int i = 0; i < argc && n < APP_MAX_ARGS + 1; ++i) {
+        args[n++] = argv[i];
+    }
+    args[n] = nullptr;
+    return cmd_run(n, args);
+}
+const command app_command = {"(app)", cmd_app, "a built-in app"};
+}  // namespace
+
 const command* find(const char* name) {
     for (const command* c = begin(); c != end(); ++c) {
         if (strcmp(c->name, name) == 0) {
             return c;
         }
     }
-    return nullptr;
+    return app_find(name) ? &app_command : nullptr;
 }
 
 }  // namespace shell
