@@ -5,6 +5,7 @@
 #include "kernel/printk.h"
 #include "kernel/softirq.h"
 #include "kernel/time.h"
+#include "kernel/trace.h"
 #include "net/core/dev_internal.h"
 #include "net/core/netdevice.h"
 
@@ -73,6 +74,7 @@ bool dev_matches(const packet_type& pt, const net_device* dev) { return !pt.dev 
 
 // Every handler but the last gets a reference of its own.
 int deliver_skb(sk_buff* skb, packet_type* pt_prev, net_device* orig_dev) {
+    trace::scope t(trace::cat::rx, "deliver_skb");
     skb_get(skb);
     return pt_prev->func(skb, skb->dev, pt_prev, orig_dev);
 }
@@ -81,6 +83,7 @@ int deliver_skb(sk_buff* skb, packet_type* pt_prev, net_device* orig_dev) {
 // frame's protocol. Handlers are called one step late (pt_prev), so that the
 // last one gets the caller's reference instead of taking one more.
 int __netif_receive_skb(sk_buff* skb) {
+    trace::scope t(trace::cat::rx, "netif_receive_skb");
     net_device* dev = skb->dev;
     if (!dev) {
         pr_err("netif_receive_skb: frame without a device dropped\n");

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kernel/printk.h"
+#include "kernel/trace.h"
 #include "net/core/netdevice.h"
 #include "net/ipv4/icmp.h"
 #include "net/ipv4/inetdevice.h"
@@ -125,6 +126,7 @@ int ip_rcv_finish(sk_buff* skb, net_device* dev) {
 }  // namespace
 
 int ip_rcv(sk_buff* skb, net_device* dev, packet_type*, net_device*) {
+    trace::scope t(trace::cat::rx, "ip_rcv");
     if (skb->pkt_type == PACKET_OTHERHOST) {
         kfree_skb(skb);  // someone else's frame (promiscuous mode): not IP's business
         return NET_RX_DROP;
