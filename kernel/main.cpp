@@ -17,6 +17,8 @@
 #include "kernel/trace.h"
 #include "kernel/version.h"
 #include "net/core/netdevice.h"
+#include "net/ipv4/af_inet.h"
+#include "net/ipv4/ipconfig.h"
 
 extern "C" {
 using ctor_fn = void (*)();
@@ -112,8 +114,10 @@ extern "C" [[noreturn]] void start_kernel(int argc, char** argv, char** envp, ui
     sched_init();
     arch::time_init();
     net_dev_init();   // Linux's subsys_initcall: softirqs, backlog, "lo"
+    ipv4_init();      // Linux's inet_init (fs_initcall): ARP, IP, ICMP; ip= waits for its device
     cpu::local_irq_enable();
     pci_init();
+    ip_auto_config_late();   // Linux's late_initcall: say whether ip= found its device
     uint64_t boot_ns = cycles_to_ns(cpu::cycles() - boot_cycles);
     pr_info("Boot took %lu us from entry to first app\n", static_cast<unsigned long>(boot_ns / 1000));
     spawn_ksoftirqd();

@@ -7,6 +7,7 @@
 #include "net/ipv4/inetdevice.h"
 #include "net/ipv4/ip.h"
 #include "net/ipv4/ipconfig.h"
+#include "net/ipv4/proc.h"
 #include "net/ipv4/protocol.h"
 #include "net/ipv4/route.h"
 #include "net/ipv4/snmp.h"
@@ -18,6 +19,7 @@ void ipv4_init() {
     ip_init();
     icmp_init();
     ipfrag_init();
+    ipv4_proc_init();
     pr_info("IPv4: ARP, ICMP, reassembly (%lu KiB, %lu s), routing ready\n", sysctl_ipfrag.high_thresh / 1024,
             sysctl_ipfrag.time / HZ);
     ip_auto_config();
