@@ -3,12 +3,15 @@
 // is judged, only reported.
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
 #include <string.h>
 #include <sys/reboot.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "kernel/apps.h"
+#include "mipsnet/spawn.h"
 
 namespace {
 
@@ -47,6 +50,31 @@ void yield_round_trip() {
     printf("bench: sched_yield_alone %llu ns\n", static_cast<unsigned long long>((t1 - t0) / n));
 }
 
+// Two threads of one priority passing the CPU back and forth with
+// sched_yield(): each call is a syscall plus a context switch. The switch's
+// cost is what that costs beyond a yield that finds nobody to switch to.
+void context_switch() {
+    constexpr int n = 20000;
+    char count[16];
+    snprintf(count, sizeof count, "%d", n);
+    char name[] = "bench", mode[] = "yielder";
+    char* args[] = {name, mode, count, nullptr};
+    pid_t partner = mipsnet_spawn("bench", args);
+    if (partner < 0) {
+        perror("bench: spawn");
+        return;
+    }
+    sched_yield();  // let it start
+    uint64_t t0 = now_ns();
+    for (int i = 0; i < n; ++i) {
+        sched_yield();
+    }
+    uint64_t t1 = now_ns();
+    int status;
+    waitpid(partner, &status, 0);
+    printf("bench: sched_yield_pingpong %llu ns\n", static_cast<unsigned long long>((t1 - t0) / n));
+}
+
 void sleep_jitter() {
     constexpr int n = 50;
     constexpr long want_ns = 10000000;  // 10 ms: one tick at HZ=100
@@ -69,7 +97,15 @@ int bench_main(int argc, char** argv) {
     const char* which = argc > 1 ? argv[1] : "all";
     bool all = strcmp(which, "all") == 0;
     if (all || strcmp(which, "syscall") == 0) syscall_round_trip();
+    if (strcmp(which, "yielder") == 0) {
+        int n = argc > 2 ? atoi(argv[2]) : 0;
+        for (int i = 0; i < n; ++i) {
+            sched_yield();
+        }
+        return 0;
+    }
     if (all || strcmp(which, "yield") == 0) yield_round_trip();
+    if (all || strcmp(which, "switch") == 0) context_switch();
     if (all || strcmp(which, "sleep") == 0) sleep_jitter();
     printf("bench: done\n");
     if (argc > 2 && strcmp(argv[2], "poweroff") == 0) {

@@ -262,6 +262,24 @@ int cmd_cat(int argc, char** argv) {
     return status;
 }
 
+// trace [CATEGORIES]: show the tracer (categories and the last events), or
+// switch categories: "trace socket,rx", "trace all", "trace none".
+int cmd_trace(int argc, char** argv) {
+    if (argc == 1) {
+        char path[] = "/proc/trace";
+        char* args[] = {argv[0], path, nullptr};
+        return cmd_cat(2, args);
+    }
+    int fd = open("/proc/trace", O_WRONLY);
+    if (fd < 0 || write(fd, argv[1], strlen(argv[1])) < 0) {
+        printf("trace: %s: %s\n", argv[1], strerror(errno));
+        if (fd >= 0) close(fd);
+        return 1;
+    }
+    close(fd);
+    return 0;
+}
+
 // The whole of a small file, NUL-terminated, or nullptr (errno set).
 char* slurp(const char* path, size_t max) {
     int fd = open(path, O_RDONLY);
@@ -390,6 +408,7 @@ const command commands[] = {
     {"cat", cmd_cat, "print files: cat FILE... (/proc/tasks, /proc/interrupts...)"},
     {"ps", cmd_ps, "threads, their CPU time and stack use"},
     {"run", cmd_run, "start an app: run NAME [ARGS...] [&]"},
+    {"trace", cmd_trace, "tracer: trace [syscall,socket,rx,tx,sched,irq|all|none]"},
     {"crash", cmd_crash, "fatal exception on purpose: crash [load|store|ri|break|stack]"},
     {"poweroff", cmd_poweroff, "switch off"},
     {"reboot", cmd_reboot, "restart"},

@@ -1,27 +1,33 @@
-// Fixed pools for the file layer's objects until kmem_cache arrives (the
-// allocator work): N objects of T in static storage, handed out
-// value-initialized and constructed in place (wait queue heads point at
-// themselves, so objects are never copied).
+// Bounded object allocation for the file layer: at most N live objects of T
+// (the system-wide limits: ENFILE when the file table is full), each one
+// from kmalloc, value-initialized and constructed in place (wait queue heads
+// point at themselves, so objects are never copied).
 #pragma once
 #include <stddef.h>
 
 #include <new>
 
 #include "kernel/cpu.h"
+#include "kernel/mm/slab.h"
 
 template <typename T, size_t N>
 class object_pool {
 public:
     T* alloc() {
-        cpu::irq_guard guard;
-        for (size_t i = 0; i < N; ++i) {
-            if (!used_[i]) {
-                used_[i] = true;
-                ++in_use_;
-                return new (slot(i)) T{};
+        {
+            cpu::irq_guard guard;
+            if (in_use_ == N) {
+                return nullptr;
             }
+            ++in_use_;
         }
-        return nullptr;
+        void* mem = kmalloc(sizeof(T), GFP_KERNEL);
+        if (!mem) {
+            cpu::irq_guard guard;
+            --in_use_;
+            return nullptr;
+        }
+        return new (mem) T{};
     }
 
     void free(T* p) {
@@ -29,8 +35,8 @@ public:
             return;
         }
         p->~T();
+        kfree(p);
         cpu::irq_guard guard;
-        used_[static_cast<size_t>(reinterpret_cast<unsigned char(*)[sizeof(T)]>(p) - storage_)] = false;
         --in_use_;
     }
 
@@ -38,8 +44,5 @@ public:
     static constexpr size_t capacity() { return N; }
 
 private:
-    void* slot(size_t i) { return storage_[i]; }
-    alignas(T) unsigned char storage_[N][sizeof(T)];
-    bool used_[N];
-    size_t in_use_;
+    size_t in_use_ = 0;
 };

@@ -1,5 +1,6 @@
 // The /proc registry and its files (Linux's fs/proc/generic.c, fs/seq_file.c).
 #include "kernel/fs/proc.h"
+#include "kernel/uaccess.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -95,11 +96,32 @@ int proc_release(inode*, file* f) {
     return 0;
 }
 
+long proc_write(file* f, const char* buf, size_t count, loff_t*) {
+    proc_dir_entry* pde = f->f_inode->i_pde;
+    if (!pde->write) {
+        return -EINVAL;
+    }
+    if (count > PROC_WRITE_MAX) {
+        return -EINVAL;
+    }
+    char text[PROC_WRITE_MAX + 1];
+    if (copy_from_user(text, buf, count)) {
+        return -EFAULT;
+    }
+    text[count] = '\0';
+    if (count && text[count - 1] == '\n') {
+        text[count - 1] = '\0';
+    }
+    int err = pde->write(text, pde->data);
+    return err ? err : static_cast<long>(count);
+}
+
 long proc_dir_read(file*, char*, size_t, loff_t*) { return -EISDIR; }
 
 const file_operations proc_file_fops = {
     .llseek = proc_llseek,
     .read = proc_read,
+    .write = proc_write,
     .open = proc_open,
     .release = proc_release,
 };
@@ -141,6 +163,7 @@ proc_dir_entry* add_entry(const char* name, proc_dir_entry* parent, proc_show_fn
             e.name = name;
             e.parent = parent;
             e.show = show;
+            e.write = nullptr;
             e.data = data;
             e.used = true;
             init_inode(&e, mode);
@@ -186,6 +209,18 @@ proc_dir_entry* proc_create_single(const char* name, unsigned mode, proc_dir_ent
     }
     unsigned perm = (mode & 0777) ? (mode & 0444) : 0444;
     return add_entry(name, parent, show, data, uapi::s_ifreg | perm);
+}
+
+proc_dir_entry* proc_create_rw(const char* name, proc_dir_entry* parent, proc_show_fn show,
+                               proc_write_fn write, void* data) {
+    if (!show || !write) {
+        return nullptr;
+    }
+    proc_dir_entry* e = add_entry(name, parent, show, data, uapi::s_ifreg | 0644);
+    if (e) {
+        e->write = write;
+    }
+    return e;
 }
 
 proc_dir_entry* proc_mkdir(const char* name, proc_dir_entry* parent) {

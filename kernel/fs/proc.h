@@ -35,11 +35,16 @@ void seq_puts(seq_file* m, const char* s);
 void seq_putc(seq_file* m, char c);
 
 using proc_show_fn = int (*)(seq_file* m, void* data);
+// A write to the file: its text (NUL-terminated, trailing newline removed,
+// at most PROC_WRITE_MAX bytes); 0 or -errno.
+using proc_write_fn = int (*)(const char* text, void* data);
+constexpr size_t PROC_WRITE_MAX = 255;
 
 struct proc_dir_entry {
     const char* name;                    // not copied: must outlive the entry
     proc_dir_entry* parent;              // nullptr: /proc itself
     proc_show_fn show;                   // nullptr for a directory
+    proc_write_fn write;                 // nullptr: read-only
     void* data;
     inode ino;
     bool used;
@@ -52,6 +57,9 @@ proc_dir_entry* proc_create_single(const char* name, unsigned mode, proc_dir_ent
 inline proc_dir_entry* proc_create(const char* name, proc_show_fn show) {
     return proc_create_single(name, 0444, nullptr, show);
 }
+// A file that can also be written (mode 0644), as /proc/sys knobs are.
+proc_dir_entry* proc_create_rw(const char* name, proc_dir_entry* parent, proc_show_fn show,
+                               proc_write_fn write, void* data = nullptr);
 proc_dir_entry* proc_mkdir(const char* name, proc_dir_entry* parent);
 // Open files keep reading the old text; the name is free again at once.
 void remove_proc_entry(const char* name, proc_dir_entry* parent);
@@ -59,3 +67,4 @@ void remove_proc_entry(const char* name, proc_dir_entry* parent);
 // The kernel's own entries: tasks, interrupts, uptime, meminfo, cmdline,
 // version (kernel/fs/proc_misc.cpp). Idempotent.
 void proc_root_init();
+void proc_kernel_init();   // softirqs, slabinfo, buddyinfo, trace (kernel/fs/proc_kernel.cpp)

@@ -170,4 +170,5 @@ void proc_root_init() {
     proc_create("meminfo", meminfo_show);
     proc_create("cmdline", cmdline_show);
     proc_create("version", version_show);
+    proc_kernel_init();
 }

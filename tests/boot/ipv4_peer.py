@@ -4,7 +4,7 @@ prints one JSON object.
 
   ping DST SIZE COUNT   ICMP echo through a raw socket; every reply's
                         identifier, sequence, data and checksum checked
-  udp DST PORT          a UDP datagram to a port nobody serves: the error
+  udp DST PORT [SRC]    a UDP datagram (from SRC) to a port nobody serves: the error
                         the host's socket reports (from an ICMP unreachable
                         its kernel accepted), or none
 """
@@ -61,8 +61,10 @@ def ping(dst, size, count):
     return out
 
 
-def udp(dst, port):
+def udp(dst, port, src=None):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    if src:
+        s.bind((src, 0))
     s.connect((dst, port))
     s.settimeout(3)
     s.send(b"anyone there?")
@@ -80,7 +82,7 @@ def main():
     if cmd == "ping":
         r = ping(args[0], int(args[1]), int(args[2]))
     elif cmd == "udp":
-        r = udp(args[0], int(args[1]))
+        r = udp(args[0], int(args[1]), args[2] if len(args) > 2 else None)
     else:
         raise SystemExit(f"unknown command {cmd}")
     print(json.dumps(r))

@@ -146,3 +146,20 @@ def test_sleep_lasts_at_least_its_time_on_the_guest_clock(shell):
     assert b - a >= 0.5
     assert "invalid time" in shell.run("sleep -1")
     assert "errno 14 (Bad address)" in shell.run("syscall 4166 0 0")  # nanosleep(NULL, NULL)
+
+
+def test_kernel_proc_files_and_trace_switch(shell):
+    soft = shell.run("cat /proc/softirqs")
+    for name in ("HI", "TIMER", "NET_TX", "NET_RX"):
+        assert re.search(rf"^{name} +\d+ +\d+$", soft, re.M)
+    assert re.search(r"^kmalloc-64 +\d+", shell.run("cat /proc/slabinfo"), re.M)
+    assert "zone   Normal" in shell.run("cat /proc/buddyinfo")
+    assert "categories: -syscall" in shell.run("trace")
+    shell.run("trace syscall")
+    shell.send("uname\r")                 # its echo is now interleaved with trace lines
+    shell.expect(r"trace: sys_newuname")
+    shell.send("trace none\r")
+    shell.expect(r"trace: sys_open")      # the last traced call: opening /proc/trace
+    time.sleep(0.5)
+    assert "categories: -syscall -socket" in shell.run("trace")
+    assert "Invalid argument" in shell.run("trace bogus")

@@ -57,23 +57,9 @@ def run(*cmd):
 
 
 @pytest.fixture
-def netns():
-    name = f"mipsnet-ipv4-{os.getpid()}"
-    subprocess.run(["ip", "netns", "del", name], capture_output=True)  # left by a killed run
-    run("ip", "netns", "add", name)
-    try:
-        inside = ("ip", "netns", "exec", name)
-        run(*inside, "ip", "tuntap", "add", "dev", "tap0", "mode", "tap")
-        subprocess.run([*inside, "sysctl", "-qw", "net.ipv6.conf.tap0.disable_ipv6=1"], capture_output=True)
-        run(*inside, "ip", "addr", "add", "10.0.2.2/24", "dev", "tap0")
-        run(*inside, "ip", "link", "set", "tap0", "up")
-        yield name
-    finally:
-        subprocess.run(["ip", "netns", "del", name], capture_output=True)
-
-
-@pytest.fixture
 def guest(netns, boot):
+    # The host end is the guest's gateway, 10.0.2.2 (QEMU user networking's).
+    run("ip", "netns", "exec", netns, "ip", "addr", "add", "10.0.2.2/24", "dev", "tap0")
     q = boot(IP_STATIC, wrapper=("ip", "netns", "exec", netns),
              net=("-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no",
                   "-device", "pcnet,netdev=n0,romfile=,addr=0b"))
@@ -133,3 +119,66 @@ def test_a_protocol_the_guest_lacks_is_refused(guest):
     ip = counters(guest, "Ip")
     assert ip["InUnknownProtos"] == 1
     assert counters(guest, "Icmp")["OutDestUnreachs"] == 1
+
+
+@root_only[0]
+@root_only[1]
+def test_the_guest_resolves_an_address_itself(guest):
+    # The host knows the guest statically and speaks from a second address:
+    # to answer, the guest must ask who has 10.0.2.3 (RFC 826) and wait.
+    inside = ("ip", "netns", "exec", guest.netns)
+    run(*inside, "ip", "addr", "add", "10.0.2.3/24", "dev", "tap0")
+    run(*inside, "ip", "neigh", "replace", "10.0.2.15", "lladdr", GUEST_MAC, "dev", "tap0", "nud", "permanent")
+    assert peer(guest, "udp", "10.0.2.15", 9, "10.0.2.3")["error"] == "ENOPROTOOPT"
+    arp = counters(guest, "Arp")
+    assert arp["OutRequests"] == 1 and arp["InReplies"] == 1 and arp["UnresDiscards"] == 0
+    assert re.search(r"^10\.0\.2\.3\s+0x1\s+0x2\s", guest.run("cat /proc/net/arp"), re.M)
+
+
+@root_only[0]
+@root_only[1]
+@pytest.mark.skipif(shutil.which("ping") is None or shutil.which("arping") is None,
+                    reason="needs ping and arping (tools/deps.sh)")
+def test_iputils_ping_and_arping(guest):
+    inside = ("ip", "netns", "exec", guest.netns)
+    out = subprocess.run([*inside, "ping", "-c", "3", "-i", "0.2", "-W", "2", "10.0.2.15"],
+                         capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "3 received, 0% packet loss" in out.stdout
+    out = subprocess.run([*inside, "ping", "-c", "2", "-s", "8000", "-W", "2", "10.0.2.15"],
+                         capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0 and "8008 bytes from 10.0.2.15" in out.stdout, out.stdout + out.stderr
+    out = subprocess.run([*inside, "arping", "-c", "2", "-w", "5", "-I", "tap0", "10.0.2.15"],
+                         capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stdout + out.stderr
+    # iputils' arping or Habets' (Debian's "arping" package) say it differently.
+    assert re.search(r"reply from 10\.0\.2\.15 \[52:54:00:12:34:56\]|"
+                     r"bytes from 52:54:00:12:34:56 \(10\.0\.2\.15\)", out.stdout, re.I), out.stdout
+
+
+@root_only[0]
+@root_only[1]
+@pytest.mark.skipif(shutil.which("tshark") is None, reason="needs tshark (tools/deps.sh)")
+def test_the_address_is_announced_at_boot(netns, boot):
+    run("ip", "netns", "exec", netns, "ip", "addr", "add", "10.0.2.2/24", "dev", "tap0")
+    cap = subprocess.Popen(["ip", "netns", "exec", netns, "tshark", "-l", "-n", "-i", "tap0", "-f", "arp",
+                            "-T", "fields", "-e", "arp.opcode", "-e", "arp.src.proto_ipv4",
+                            "-e", "arp.dst.proto_ipv4", "-e", "arp.dst.hw_mac", "-e", "eth.dst"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(5):   # "Capturing on 'tap0'" once it listens, after a warning or so
+            started = cap.stderr.readline()
+            if "Capturing on" in started or not started:
+                break
+        assert "Capturing on" in started, started
+        q = boot(IP_STATIC, wrapper=("ip", "netns", "exec", netns),
+                 net=("-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no",
+                      "-device", "pcnet,netdev=n0,romfile=,addr=0b"))
+        q.expect(r"IP-Config: Complete", timeout=30)
+        q.expect(PROMPT, timeout=30)
+        line = cap.stdout.readline().split()
+        # RFC 5227 2.3: a broadcast request with sender and target both ours.
+        assert line == ["1", "10.0.2.15", "10.0.2.15", "00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff"]
+    finally:
+        cap.terminate()
+        cap.wait(10)
