@@ -63,6 +63,12 @@ def test_fragmented_8000_byte_pings_both_ways_of_reassembly(guest):
     assert got == sent == 5
 
 
+def test_largest_datagram_65507_bytes(guest):
+    # 45 fragments back to back: the receive ring must hold them all.
+    sent, got = loss(sh(guest.netns, "ping", "-c", "2", "-s", "65507", GUEST))
+    assert got == sent == 2
+
+
 def test_flood_for_10_s_then_guest_still_answers(guest):
     sent, got = loss(sh(guest.netns, "ping", "-f", "-w", "10", GUEST, timeout=60))
     assert sent > 1000 and got > 0.9 * sent
