@@ -3,7 +3,8 @@
 // In, Out, B(roadcast), M(ulticast), P(romiscuous: someone else's)), the
 // MAC addresses, the EtherType, and for IPv4 the addresses and protocol
 // (ICMP type and sequence, UDP/TCP ports), for ARP who-has/is-at.
-//   sniff [-c count] [-i iface] [-p] [-T seconds] [arp|ip|icmp|udp|tcp]
+//   sniff [-c count] [-i iface] [-p] [-q] [-T seconds] [arp|ip|icmp|udp|tcp]
+// (-q: count the frames, print none.)
 // At the end: what PACKET_STATISTICS says the kernel passed and dropped.
 #include <arpa/inet.h>
 #include <errno.h>
@@ -36,12 +37,13 @@ struct options {
     long count = 0;
     const char* iface = nullptr;
     bool promisc = false;
+    bool quiet = false;
     uint64_t timeout_ns = 0;
     filter what = filter::all;
 };
 
 int usage() {
-    printf("usage: sniff [-c count] [-i iface] [-p] [-T seconds] [arp|ip|icmp|udp|tcp]\n");
+    printf("usage: sniff [-c count] [-i iface] [-p] [-q] [-T seconds] [arp|ip|icmp|udp|tcp]\n");
     return 2;
 }
 
@@ -258,6 +260,7 @@ int sniff_main(int argc, char** argv) {
         case 'c': o.count = atol(a.value); break;
         case 'i': o.iface = a.value; break;
         case 'p': o.promisc = true; break;
+        case 'q': o.quiet = true; break;
         case 'T': o.timeout_ns = static_cast<uint64_t>(strtod(a.value, nullptr) * 1e9); break;
         default: return usage();
         }
@@ -337,6 +340,10 @@ int sniff_main(int argc, char** argv) {
         if (!matches(o.what, buf, static_cast<size_t>(n))) {
             continue;
         }
+        if (o.quiet) {
+            ++captured;
+            continue;
+        }
         struct {
             int32_t tv_sec, tv_usec;   // o32's timeval, as SIOCGSTAMP fills it
         } stamp{};
@@ -365,4 +372,5 @@ int sniff_main(int argc, char** argv) {
 }  // namespace
 
 [[gnu::used, gnu::section("mipsnet_apps"), gnu::aligned(alignof(app_desc))]] const app_desc sniff_app{
-    "sniff", sniff_main, "capture frames: sniff [-c n] [-i iface] [-p] [-T s] [arp|ip|icmp|udp|tcp]", APP_PRIVILEGED, 0};
+    "sniff", sniff_main, "capture frames: sniff [-c n] [-i iface] [-p] [-q] [-T s] [arp|ip|icmp|udp|tcp]",
+    APP_PRIVILEGED, 0};

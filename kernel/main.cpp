@@ -19,6 +19,7 @@
 #include "net/core/net_procfs.h"
 #include "net/core/netdevice.h"
 #include "net/ipv4/af_inet.h"
+#include "net/ipv4/ipconfig.h"
 #include "net/packet/af_packet.h"
 #include "net/socket.h"
 
@@ -117,11 +118,12 @@ extern "C" [[noreturn]] void start_kernel(int argc, char** argv, char** envp, ui
     arch::time_init();
     sock_init();      // Linux's core_initcall: the socket inode cache, net_families
     net_dev_init();   // Linux's subsys_initcall: softirqs, backlog, "lo"
-    inet_init();      // fs_initcall: PF_INET, then IPv4 (ARP, IP, ICMP, ip=)
+    inet_init();      // Linux's fs_initcall: PF_INET, then ipv4_init (ARP, IP, ICMP; ip= waits for its device)
     packet_init();    // module_init: PF_PACKET
     dev_proc_init();  // /proc/net/dev, sockstat, protocols
     cpu::local_irq_enable();
     pci_init();
+    ip_auto_config_late();   // Linux's late_initcall: say whether ip= found its device
     uint64_t boot_ns = cycles_to_ns(cpu::cycles() - boot_cycles);
     pr_info("Boot took %lu us from entry to first app\n", static_cast<unsigned long>(boot_ns / 1000));
     spawn_ksoftirqd();

@@ -1,5 +1,9 @@
 #include "drivers/net/pcnet32.h"
 
+#include <new>
+
+#include "kernel/mm/page_alloc.h"
+
 #include <string.h>
 
 #include "drivers/net/eth_netdev.h"
@@ -9,6 +13,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/cpu.h"
 #include "kernel/io.h"
+#include "kernel/mm/page_alloc.h"
 #include "kernel/printk.h"
 #include "kernel/uapi/errno.h"
 
@@ -42,7 +47,7 @@ void udelay(uint32_t us) {
 }
 
 pcnet32 cards[PCNET32_MAX_DEVICES];
-pcnet32_dma dma_areas[PCNET32_MAX_DEVICES];
+
 unsigned ncards;
 
 irqreturn pcnet32_interrupt(unsigned, void* dev_id) {
@@ -518,7 +523,18 @@ int pcnet32_probe(pci_dev& pdev, const pci_device_id&) {
         return -ENODEV;
     }
     pcnet32& card = cards[ncards];
-    err = card.init(io, pdev.irq, dma_areas[ncards]);
+    // Rings, init block and buffers in one physically contiguous block from
+    // the page allocator (KSEG0: the card sees physical = KSEG0 - 0x80000000).
+    void* dma = reinterpret_cast<void*>(
+        __get_free_pages(GFP_KERNEL | __GFP_ZERO, mm::get_order(sizeof(pcnet32_dma))));
+    if (!dma) {
+        pr_err("pcnet32: no memory for %u-byte rings\n", static_cast<unsigned>(sizeof(pcnet32_dma)));
+        return -ENOMEM;
+    }
+    err = card.init(io, pdev.irq, *new (dma) pcnet32_dma{});
+    if (err) {
+        free_pages(reinterpret_cast<unsigned long>(dma), mm::get_order(sizeof(pcnet32_dma)));
+    }
     if (err) {
         return err;
     }

@@ -19,7 +19,10 @@
 #include "kernel/irq.h"
 
 // Ring sizes as powers of two (at most 2^9 = 512 each).
-constexpr unsigned PCNET32_RX_RING_ORDER = 5;   // 32 receive descriptors
+// 128 receive descriptors: a maximal IPv4 datagram (65535 octets) arrives
+// as 45 back-to-back fragments, which a 32-entry ring cannot hold while the
+// poll waits for its softirq.
+constexpr unsigned PCNET32_RX_RING_ORDER = 7;
 constexpr unsigned PCNET32_TX_RING_ORDER = 5;   // 32 transmit descriptors
 // Buffer per descriptor: a whole frame with FCS (1518) in one buffer, in
 // whole cache lines (64 covers every MIPS32 line size).

@@ -17,6 +17,7 @@
 #include "net/ipv4/ip.h"
 #include "net/ipv4/ipconfig.h"
 #include "net/ipv4/neighbour.h"
+#include "net/ipv4/proc.h"
 #include "net/ipv4/protocol.h"
 #include "net/ipv4/route.h"
 #include "net/ipv4/snmp.h"
@@ -29,6 +30,7 @@ void ipv4_init() {
     ip_init();
     icmp_init();
     ipfrag_init();
+    ipv4_proc_init();
     pr_info("IPv4: ARP, ICMP, reassembly (%lu KiB, %lu s), routing ready\n", sysctl_ipfrag.high_thresh / 1024,
             sysctl_ipfrag.time / HZ);
     ip_auto_config();
@@ -588,14 +590,13 @@ int inet_family_init() {
 }
 
 // Seed 000's inet_init: the family, then IPv4 itself (ARP, IP, ICMP,
-// reassembly, ip=) as ipv4_init() brings it up, raw sockets' delivery
-// hook on it (ipv4_init starts with none), and the /proc/net files.
+// reassembly, /proc/net files, ip=) as ipv4_init() brings it up, and raw
+// sockets' delivery hook on it (ipv4_init starts with none).
 int inet_init() {
     if (int rc = inet_family_init()) {
         return rc;
     }
     ipv4_init();
     raw_init();
-    ipv4_proc_init();
     return 0;
 }

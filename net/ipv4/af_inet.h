@@ -21,12 +21,9 @@ void ipv4_exit();
 
 // The PF_INET socket family on top (Linux's fs_initcall(inet_init), seed
 // 000): proto_register of the protocols, sock_register(&inet_family_ops),
-// the inetsw switch from inetsw_array, raw sockets' delivery hook, then
-// ipv4_init() and /proc/net's IPv4 files. From start_kernel after
-// sock_init() and net_dev_init().
+// the inetsw switch from inetsw_array, then ipv4_init() and raw sockets'
+// delivery hook. From start_kernel after sock_init() and net_dev_init().
 int inet_init();
 // inet_init's socket part alone, for tests that bring IPv4 up themselves
 // (then raw_init() for the delivery hook).
 int inet_family_init();
-// /proc/net/{route,arp,snmp,netstat,pnp} from IPv4's text listings.
-void ipv4_proc_init();

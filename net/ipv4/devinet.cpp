@@ -1,5 +1,6 @@
 // Interface addresses and multicast membership (Linux's net/ipv4/devinet.c
 // and the membership half of igmp.c).
+#include <stdio.h>
 #include <string.h>
 
 #include <new>
@@ -274,7 +275,7 @@ int inet_ifa_add(net_device* dev, __be32 local, unsigned prefixlen, __be32 broad
     ifa->ifa_prefixlen = static_cast<uint8_t>(prefixlen);
     ifa->ifa_mask = inet_make_mask(prefixlen);
     ifa->ifa_broadcast = loop ? 0 : (broadcast ? broadcast : default_broadcast(local, prefixlen));
-    strncpy(ifa->ifa_label, label && *label ? label : dev->name, IFNAMSIZ - 1);
+    snprintf(ifa->ifa_label, sizeof ifa->ifa_label, "%s", label && *label ? label : dev->name);
     if (same_subnet(in_dev, ifa)) {
         ifa->ifa_flags |= IFA_F_SECONDARY;
     }

@@ -125,7 +125,7 @@ sk_buff* ip_defrag(sk_buff* skb);
 // Per-datagram choices for the header (Linux keeps them in the socket and
 // struct ipcm_cookie).
 struct ip_xmit_opts {
-    uint8_t ttl = IPDEFTTL;
+    uint8_t ttl = 0;              // 0: IPDEFTTL, or 1 to a group (RFC 1112 6.1)
     uint8_t tos = 0;
     bool df = false;              // set DF; a datagram over the MTU is then -EMSGSIZE
     const uint8_t* opt = nullptr; // options in wire form, optlen a multiple of 4

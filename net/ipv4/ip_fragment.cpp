@@ -21,6 +21,7 @@
 #include "kernel/mm/slab.h"
 #include "kernel/softirq.h"
 #include "kernel/timer.h"
+#include "net/core/netdevice.h"
 #include "net/ipv4/icmp.h"
 #include "net/ipv4/ip.h"
 #include "net/ipv4/snmp.h"
@@ -182,8 +183,11 @@ sk_buff* ip_frag_reasm(ipq* qp) {
     sk_buff* head = skb_peek(&qp->fragments);
     unsigned ihl = ip_hdrlen(head);
     unsigned total = ihl + qp->len;
+    // Fragments hold no reference on their device: look it up again, it
+    // may have gone while they waited.
+    net_device* dev = __dev_get_by_index(IPCB(head)->iif);
     constexpr unsigned headroom = NET_SKB_PAD + 32;  // a link header, 4-aligned
-    sk_buff* skb = alloc_skb(headroom + total, GFP_ATOMIC);
+    sk_buff* skb = dev ? alloc_skb(headroom + total, GFP_ATOMIC) : nullptr;
     if (!skb) {
         ipq_kill(qp);
         return nullptr;
@@ -195,7 +199,7 @@ sk_buff* ip_frag_reasm(ipq* qp) {
         ipfrag_skb_cb* cb = FRAG_CB(&f);
         memcpy(p + ihl + cb->offset, f.data + ip_hdrlen(&f), cb->end - cb->offset);
     }
-    skb->dev = head->dev;
+    skb->dev = dev;
     skb->protocol = head->protocol;
     skb->pkt_type = head->pkt_type;
     skb->tstamp = head->tstamp;

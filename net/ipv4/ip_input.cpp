@@ -101,14 +101,16 @@ bool ip_rcv_options(sk_buff* skb) {
     return true;
 }
 
+// Linux's ip_rcv_finish: route first (only a datagram for us gets its
+// options checked and maybe a parameter problem back), then options.
 int ip_rcv_finish(sk_buff* skb, net_device* dev) {
     const iphdr* iph = ip_hdr(skb);
+    if (ip_route_input(skb, iph->daddr, iph->saddr, iph->tos, dev) != 0) {
+        return drop(skb, IPSTATS_MIB_INADDRERRORS);
+    }
     if (IPCB(skb)->optlen && !ip_rcv_options(skb)) {
         kfree_skb(skb);
         return NET_RX_DROP;
-    }
-    if (ip_route_input(skb, iph->daddr, iph->saddr, iph->tos, dev) != 0) {
-        return drop(skb, IPSTATS_MIB_INADDRERRORS);
     }
     uint8_t type = IPCB(skb)->rt_type;
     if (type == RTN_MULTICAST) {

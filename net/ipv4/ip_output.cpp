@@ -250,8 +250,9 @@ int ip_queue_xmit(sk_buff* skb, const flowi4& fl4, const rtable& rt, const ip_xm
     iph->tot_len = htons(static_cast<uint16_t>(skb->len));
     iph->id = ip_select_ident(fl4.daddr, rt.rt_src, fl4.flowi4_proto);
     iph->frag_off = o.df ? htons(IP_DF) : 0;
-    // RFC 1122 3.2.1.7: never send TTL 0; 0 asks for the default.
-    iph->ttl = o.ttl ? o.ttl : IPDEFTTL;
+    // RFC 1122 3.2.1.7: never TTL 0, so 0 asks for the default, which for
+    // a group is 1, one link (RFC 1112 6.1).
+    iph->ttl = o.ttl ? o.ttl : (rt.rt_type == RTN_MULTICAST ? 1 : IPDEFTTL);
     iph->protocol = fl4.flowi4_proto;
     iph->saddr = rt.rt_src;
     iph->daddr = fl4.daddr;

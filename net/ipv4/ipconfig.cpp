@@ -221,11 +221,15 @@ void ip_auto_config() {
     ic_valid = true;
     ic_notifier = {ic_event, nullptr, -10};  // after devinet has set the device up for IPv4
     register_netdevice_notifier(&ic_notifier);  // applies now if the device is there
-    if (!ic_applied) {
-        say_config(ic, ic.device[0] ? ic.device : "(first Ethernet)", "Waiting");
-        pr_warn("IP-Config: device %s not found yet; it is configured when it registers\n",
-                ic.device[0] ? ic.device : "(any)");
+}
+
+void ip_auto_config_late() {
+    if (!ic_valid || ic_applied) {
+        return;
     }
+    const char* name = ic.device[0] ? ic.device : "(any Ethernet)";
+    say_config(ic, name, "Pending");
+    pr_warn("IP-Config: device %s not found; it is configured when it registers\n", name);
 }
 
 void ip_auto_config_exit() {

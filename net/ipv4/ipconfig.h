@@ -37,9 +37,12 @@ struct ic_config {
 int ip_config_parse(const char* value, ic_config* out, const char** why);
 // Opens dev and configures it. 0 or -errno (said with pr_err).
 int ip_config_apply(const ic_config& c, net_device* dev);
-// At boot: reads ip= from the command line and applies it now or when its
-// device registers (a netdevice notifier).
+// At boot (ipv4_init): reads ip= from the command line and applies it now
+// or when its device registers (a netdevice notifier).
 void ip_auto_config();
+// After the drivers have probed (start_kernel): says so if the device is
+// still missing; it is still configured if it registers later.
+void ip_auto_config_late();
 void ip_auto_config_exit();   // forgets it (tests)
 // What ip= asked for, nullptr if nothing (or it was invalid); whether it
 // has been applied.

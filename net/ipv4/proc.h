@@ -20,3 +20,10 @@ size_t neigh_show(char* buf, size_t len);
 size_t snmp_seq_show(char* buf, size_t len);
 size_t netstat_seq_show(char* buf, size_t len);
 size_t netstat_s_show(char* buf, size_t len);
+
+struct proc_dir_entry;
+// Creates /proc/net and its snmp, netstat, arp, route and pnp files
+// (Linux's ipv4_proc_init; once, from ipv4_init). /proc/net/dev and
+// friends of the net core belong in the same directory: ipv4_proc_net().
+void ipv4_proc_init();
+proc_dir_entry* ipv4_proc_net();

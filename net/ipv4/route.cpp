@@ -265,9 +265,13 @@ void fib_for_each(void (*fn)(const fib_entry& fe, void* arg), void* arg) {
     }
 }
 
-unsigned inet_addr_type(__be32 addr) { return classify(addr).type; }
+unsigned inet_addr_type(__be32 addr) {
+    bh_guard bh;  // the tables change only with softirqs (and so preemption) held off
+    return classify(addr).type;
+}
 
 int ip_route_output_key(flowi4* fl4, rtable* rt) {
+    bh_guard bh;
     *rt = rtable{};
     rt->rt_dst = fl4->daddr;
     __be32 daddr = fl4->daddr;

@@ -12,7 +12,7 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 PEER = os.path.join(HERE, "pcnet_peer.py")
 GUEST_MAC = "52:54:00:12:34:56"   # QEMU's default for the first NIC
-RING = 32                         # PCNET32_RX_RING_ORDER = 5
+RING = 128                        # PCNET32_RX_RING_ORDER = 7
 
 pytestmark = [
     pytest.mark.skipif(os.geteuid() != 0,
@@ -79,7 +79,7 @@ def test_pci_scan_mac_and_echo_through_wrapping_rings(guest):
     assert re.search(r"pci 0000:00:0b\.0: BAR 1 \[mem 0x1[0-7][0-9a-f]{6}-", log)
     assert re.search(r"pci 0000:00:0a\.0: \[8086:7110\]", log)  # PIIX4, multi-function
     assert re.search(r"pci 0000:00:0a\.3: \[8086:7113\]", log)
-    assert re.search(rf"eth0: Am79C970A .* irq 10, MAC {GUEST_MAC}, rings 32/32, link up", log)
+    assert re.search(rf"eth0: Am79C970A .* irq 10, MAC {GUEST_MAC}, rings 128/32, link up", log)
     assert "pci 0000:00:0b.0: [1022:2000]" in guest.run("dmesg")   # the lspci of this kernel
 
     # Every size from the minimum to the maximum frame, four times round the

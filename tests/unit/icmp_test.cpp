@@ -283,6 +283,6 @@ TEST(icmp, echo_round_trip_cost_on_the_host) {
     uint64_t t1 = mm_test::now_ns();
     LONGS_EQUAL(rounds, icmpstat(ICMP_MIB_OUTECHOREPS));
     printf("\n[icmp] echo request in (netif_rx .. ip_rcv .. icmp_echo) to reply on the fake device: %llu ns each "
-           "(host, debug build, %d rounds)\n",
+           "(host, %d rounds)\n",
            static_cast<unsigned long long>((t1 - t0) / rounds), rounds);
 }

@@ -243,3 +243,17 @@ TEST(ip_fragment, datagrams_are_kept_apart_by_source_id_and_protocol) {
     CHECK(e.r.proto[0].payload == b);
     CHECK(e.r.proto[1].payload == a);
 }
+
+TEST(ip_fragment, a_datagram_whose_device_went_away_is_not_delivered) {
+    // The first fragment arrives on eth1, which is unregistered before the
+    // rest arrives on eth0: the queue must not hand up a dangling device.
+    net_device* eth1 = net_test::fake_etherdev();
+    bytes payload = pattern(2000);
+    receive_frame(eth1, ether(our_mac, peer_mac, ETH_P_IP, fragment(payload, {0, 1000, true})));
+    LONGS_EQUAL(1, ipfrag_queue_count());
+    net_test::destroy(eth1);
+    receive_ip(e.eth, fragment(payload, {1000, 1000, false}));
+    LONGS_EQUAL(0, e.r.proto.size());
+    LONGS_EQUAL(1, ipstat(IPSTATS_MIB_REASMFAILS));
+    LONGS_EQUAL(0, ipstat(IPSTATS_MIB_REASMOKS));
+}

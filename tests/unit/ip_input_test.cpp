@@ -222,6 +222,11 @@ TEST(ip_input, options_good_bad_and_source_routed) {
     ip_spec lsrr;
     lsrr.options = {IPOPT_NOOP, IPOPT_LSRR, 7, 4, 10, 0, 2, 1};
     expect_dropped(test_datagram(lsrr), IPSTATS_MIB_INDISCARDS);
+    // Someone else's datagram with bad options: not ours to complain about.
+    take_sent(e.eth);
+    bad_len.daddr = ipv4_addr(10, 0, 2, 99);
+    expect_dropped(test_datagram(bad_len), IPSTATS_MIB_INADDRERRORS);
+    LONGS_EQUAL(0, only(e.eth, ETH_P_IP).size());
 }
 
 TEST(ip_input, a_host_takes_any_ttl) {

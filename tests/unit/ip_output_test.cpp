@@ -186,6 +186,11 @@ TEST(ip_output, multicast_maps_to_its_ethernet_group) {
     LONGS_EQUAL(1, sent.size());
     const uint8_t group[6] = {0x01, 0x00, 0x5e, 0x01, 0x02, 0x03};  // the top bit of 129 dropped
     MEMCMP_EQUAL(group, sent[0].dst(), 6);
+    LONGS_EQUAL(1, sent[0].ip()->ttl);  // RFC 1112 6.1: one link unless asked
+    ip_xmit_opts far;
+    far.ttl = 16;
+    LONGS_EQUAL(0, send(ipv4_addr(239, 129, 2, 3), pattern(10), far));
+    LONGS_EQUAL(16, take_sent(e.eth)[0].ip()->ttl);
     LONGS_EQUAL(0, e.r.proto.size());  // not a member
     LONGS_EQUAL(0, send(ipv4_addr(224, 0, 0, 1), pattern(10)));
     LONGS_EQUAL(1, take_sent(e.eth).size());

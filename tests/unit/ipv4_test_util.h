@@ -61,12 +61,17 @@ inline void receive_frame(net_device* dev, const bytes& frame, int misalign = 0)
 }
 
 inline bytes ether(const uint8_t* dst, const uint8_t* src, uint16_t type, const bytes& payload) {
-    bytes f(ETH_HLEN);
-    memcpy(f.data(), dst, ETH_ALEN);
-    memcpy(f.data() + 6, src, ETH_ALEN);
-    f[12] = static_cast<uint8_t>(type >> 8);
-    f[13] = static_cast<uint8_t>(type);
-    f.insert(f.end(), payload.begin(), payload.end());
+    // Built in an array, then copied: GCC 12 at -O2 warns wrongly about
+    // writes into a fresh vector's data().
+    ethhdr h;
+    memcpy(h.h_dest, dst, ETH_ALEN);
+    memcpy(h.h_source, src, ETH_ALEN);
+    h.h_proto = htons(type);
+    bytes f(ETH_HLEN + payload.size());
+    memcpy(f.data(), &h, ETH_HLEN);
+    if (!payload.empty()) {
+        memcpy(f.data() + ETH_HLEN, payload.data(), payload.size());
+    }
     return f;
 }
 
@@ -89,7 +94,7 @@ struct ip_spec {
 
 inline bytes ip_packet(const ip_spec& s, const bytes& payload) {
     unsigned hlen = 20 + static_cast<unsigned>(s.options.size());
-    bytes p(hlen);
+    bytes p(hlen + payload.size());
     auto* iph = reinterpret_cast<iphdr*>(p.data());
     iph->set_version_ihl(s.version, s.ihl >= 0 ? static_cast<unsigned>(s.ihl) : hlen / 4);
     iph->tos = s.tos;
@@ -106,7 +111,9 @@ inline bytes ip_packet(const ip_spec& s, const bytes& payload) {
     if (s.bad_csum) {
         iph->check ^= 0x0101;
     }
-    p.insert(p.end(), payload.begin(), payload.end());
+    if (!payload.empty()) {
+        memcpy(p.data() + hlen, payload.data(), payload.size());
+    }
     return p;
 }
 
@@ -119,14 +126,16 @@ inline bytes pattern(unsigned n, unsigned seed = 0) {
 }
 
 inline bytes icmp_message(uint8_t type, uint8_t code, uint32_t word, const bytes& data) {
-    bytes m(8);
+    bytes m(8 + data.size());
     m[0] = type;
     m[1] = code;
     m[4] = static_cast<uint8_t>(word >> 24);
     m[5] = static_cast<uint8_t>(word >> 16);
     m[6] = static_cast<uint8_t>(word >> 8);
     m[7] = static_cast<uint8_t>(word);
-    m.insert(m.end(), data.begin(), data.end());
+    if (!data.empty()) {
+        memcpy(m.data() + 8, data.data(), data.size());
+    }
     __sum16 c = ip_compute_csum(m.data(), static_cast<int>(m.size()));
     memcpy(m.data() + 2, &c, 2);
     return m;

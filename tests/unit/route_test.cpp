@@ -328,7 +328,9 @@ TEST(ipconfig, applied_when_the_device_registers) {
     bool applied = true;
     CHECK(ip_config_current(&applied) != nullptr);
     CHECK_FALSE(applied);
-    CHECK(host_stub::console.find("device eth1 not found yet") != std::string::npos);
+    ip_auto_config_late();
+    CHECK(host_stub::console.find("IP-Config: device eth1 not found; it is configured when it registers") !=
+          std::string::npos);
     net_device* eth1 = net_test::fake_etherdev(false);
     STRCMP_EQUAL("eth1", eth1->name);
     ip_config_current(&applied);
