@@ -1,0 +1,200 @@
+// The socket ABI as apps see it through libc (libc/include/sys/socket.h and
+// friends, libc/socket.cpp, inet.cpp, if.cpp): structure layouts and values
+// of Linux MIPS o32, the address text functions, and sockets used through
+// the syscall instruction (errno in newlib's numbering, struct timeval
+// converted, a ping over lo). Only libc's headers here, never the kernel's
+// socket headers: their names clash by design.
+#include <CppUTest/TestHarness.h>
+
+#include "kernel/sched/task.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <net/route.h>
+#include <netinet/if_ether.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <netpacket/packet.h>
+#include <poll.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+extern "C" long syscall(long nr, ...);
+
+// Layouts of o32 (sizes and offsets as MIPS glibc has them).
+static_assert(sizeof(struct sockaddr) == 16);
+static_assert(sizeof(struct sockaddr_in) == 16 && offsetof(struct sockaddr_in, sin_addr) == 4);
+static_assert(sizeof(struct sockaddr_storage) == 128);
+static_assert(sizeof(struct sockaddr_ll) == 20 && offsetof(struct sockaddr_ll, sll_ifindex) == 4 &&
+              offsetof(struct sockaddr_ll, sll_pkttype) == 10 && offsetof(struct sockaddr_ll, sll_addr) == 12);
+static_assert(sizeof(struct sockaddr_pkt) == 18 && offsetof(struct sockaddr_pkt, spkt_protocol) == 16);
+static_assert(sizeof(struct msghdr) == 28 && offsetof(struct msghdr, msg_iov) == 8 &&
+              offsetof(struct msghdr, msg_flags) == 24);
+static_assert(sizeof(struct mmsghdr) == 32);
+static_assert(sizeof(struct ifreq) == 32 && offsetof(struct ifreq, ifr_ifru) == 16);
+static_assert(sizeof(struct ifconf) == 8);
+static_assert(sizeof(struct packet_mreq) == 16 && sizeof(struct tpacket_stats) == 8);
+static_assert(sizeof(struct rtentry) == 84 && offsetof(struct rtentry, rt_flags) == 52 &&
+              offsetof(struct rtentry, rt_metric) == 64 && offsetof(struct rtentry, rt_dev) == 68);
+static_assert(sizeof(struct arpreq) == 68 && offsetof(struct arpreq, arp_dev) == 52);
+static_assert(sizeof(struct ether_arp) == 28 && sizeof(struct ether_header) == 14);
+static_assert(sizeof(struct iphdr) == 20 && sizeof(struct icmphdr) == 8);
+// Values that differ on MIPS, and some that do not.
+static_assert(SOCK_DGRAM == 1 && SOCK_STREAM == 2 && SOCK_RAW == 3 && SOCK_PACKET == 10);
+static_assert(SOCK_NONBLOCK == 0x80 && SOCK_CLOEXEC == 0x80000);
+static_assert(SOL_SOCKET == 0xffff && SO_RCVBUF == 0x1002 && SO_RCVTIMEO == 0x1006 && SO_ERROR == 0x1007 &&
+              SO_TYPE == 0x1008 && SO_BROADCAST == 0x20 && SO_REUSEADDR == 4 && SO_PROTOCOL == 0x1028);
+static_assert(AF_INET == 2 && AF_PACKET == 17 && SOL_PACKET == 263 && SOL_RAW == 255);
+static_assert(MSG_PEEK == 2 && MSG_TRUNC == 0x20 && MSG_DONTWAIT == 0x40 && MSG_WAITALL == 0x100);
+static_assert(SIOCINQ == 0x467f && SIOCOUTQ == 0x7472 && SIOCGIFINDEX == 0x8933 && SIOCGIFHWADDR == 0x8927);
+
+TEST_GROUP(inet_text) {};
+
+TEST(inet_text, pton_is_strict_dotted_decimal) {
+    struct in_addr a;
+    LONGS_EQUAL(1, inet_pton(AF_INET, "10.0.2.15", &a));
+    LONGS_EQUAL(htonl(0x0a00020f), a.s_addr);
+    for (const char* bad : {"10.0.2", "10.0.2.256", "10.0.2.015", "1.2.3.4 ", " 1.2.3.4", "1..2.3", "0x1.2.3.4", ""}) {
+        LONGS_EQUAL(0, inet_pton(AF_INET, bad, &a));
+    }
+    LONGS_EQUAL(-1, inet_pton(AF_INET6, "::1", &a));
+    LONGS_EQUAL(EAFNOSUPPORT, errno);
+}
+
+TEST(inet_text, aton_takes_the_bsd_forms) {
+    struct in_addr a;
+    LONGS_EQUAL(1, inet_aton("127.1", &a));
+    LONGS_EQUAL(htonl(0x7f000001), a.s_addr);
+    LONGS_EQUAL(1, inet_aton("0x7f.0.0.01", &a));
+    LONGS_EQUAL(htonl(0x7f000001), a.s_addr);
+    LONGS_EQUAL(1, inet_aton("3232235777", &a));   // 192.168.1.1 as one number
+    LONGS_EQUAL(htonl(0xc0a80101), a.s_addr);
+    LONGS_EQUAL(0, inet_aton("1.2.3.4.5", &a));
+    LONGS_EQUAL(0, inet_aton("256.1", &a));
+    LONGS_EQUAL(INADDR_NONE, inet_addr("nope"));
+    LONGS_EQUAL(htonl(0x0a000202), inet_addr("10.0.2.2"));
+}
+
+TEST(inet_text, ntop_and_ntoa) {
+    struct in_addr a = {htonl(0xc0a80001)};
+    char buf[INET_ADDRSTRLEN];
+    STRCMP_EQUAL("192.168.0.1", inet_ntop(AF_INET, &a, buf, sizeof buf));
+    STRCMP_EQUAL("192.168.0.1", inet_ntoa(a));
+    POINTERS_EQUAL(nullptr, inet_ntop(AF_INET, &a, buf, 11));
+    LONGS_EQUAL(ENOSPC, errno);
+}
+
+TEST_GROUP(socket_libc) {
+    unsigned saved_flags = 0;
+    void setup() override {
+        saved_flags = current->flags;
+        errno = 0;
+    }
+    void teardown() override { current->flags = saved_flags; }
+    void privileged(bool on) {
+        current->flags = on ? current->flags | PF_PRIVILEGED : current->flags & ~PF_PRIVILEGED;
+    }
+};
+
+TEST(socket_libc, errors_arrive_in_newlibs_numbers) {
+    privileged(false);
+    LONGS_EQUAL(-1, socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+    LONGS_EQUAL(EPERM, errno);
+    LONGS_EQUAL(-1, socket(AF_INET6, SOCK_DGRAM, 0));
+    LONGS_EQUAL(EAFNOSUPPORT, errno);
+    LONGS_EQUAL(-1, socket(AF_INET, SOCK_RAW, 0));
+    LONGS_EQUAL(EPROTONOSUPPORT, errno);
+    LONGS_EQUAL(-1, socket(AF_INET, SOCK_SEQPACKET, 0));
+    LONGS_EQUAL(ESOCKTNOSUPPORT, errno);
+    LONGS_EQUAL(-1, bind(0, nullptr, 0));
+    LONGS_EQUAL(ENOTSOCK, errno);
+    // The same through the single door: socketcall(SYS_SOCKET, args).
+    unsigned long args[3] = {AF_PACKET, SOCK_RAW, htons(ETH_P_ALL)};
+    LONGS_EQUAL(-1, syscall(4102, 1, args));
+    LONGS_EQUAL(EPERM, errno);
+}
+
+TEST(socket_libc, timeouts_and_errors_are_translated_for_newlib) {
+    privileged(true);
+    int fd = socket(AF_PACKET, SOCK_DGRAM, 0);
+    CHECK(fd >= 0);
+    struct timeval tv = {3, 250000}, out = {};
+    LONGS_EQUAL(0, setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv));
+    socklen_t len = sizeof out;
+    LONGS_EQUAL(0, getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &out, &len));
+    LONGS_EQUAL(sizeof(struct timeval), len);
+    LONGS_EQUAL(3, out.tv_sec);
+    LONGS_EQUAL(250000, out.tv_usec);
+    int err = -1;
+    len = sizeof err;
+    LONGS_EQUAL(0, getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len));
+    LONGS_EQUAL(0, err);
+    // A short timeout: the wait ends in EAGAIN after it.
+    tv = {0, 50000};
+    LONGS_EQUAL(0, setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv));
+    char buf[16];
+    LONGS_EQUAL(-1, recv(fd, buf, sizeof buf, 0));
+    LONGS_EQUAL(EAGAIN, errno);
+    close(fd);
+}
+
+TEST(socket_libc, interface_names_and_indexes) {
+    privileged(true);
+    LONGS_EQUAL(1, if_nametoindex("lo"));
+    char name[IF_NAMESIZE];
+    STRCMP_EQUAL("lo", if_indextoname(1, name));
+    LONGS_EQUAL(0, if_nametoindex("nosuch9"));
+    LONGS_EQUAL(ENODEV, errno);
+    POINTERS_EQUAL(nullptr, if_indextoname(99, name));
+    LONGS_EQUAL(ENXIO, errno);
+    struct if_nameindex* list = if_nameindex();
+    CHECK(list != nullptr);
+    LONGS_EQUAL(1, list[0].if_index);
+    STRCMP_EQUAL("lo", list[0].if_name);
+    if_freenameindex(list);
+    privileged(false);   // no socket to ask without privilege until UDP exists
+    LONGS_EQUAL(0, if_nametoindex("lo"));
+}
+
+TEST(socket_libc, a_ping_over_loopback_through_libc) {
+    privileged(true);
+    int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK, IPPROTO_ICMP);
+    CHECK(fd >= 0);
+    struct icmp_filter filt = {~(1u << ICMP_ECHOREPLY)};
+    LONGS_EQUAL(0, setsockopt(fd, SOL_RAW, ICMP_FILTER, &filt, sizeof filt));
+    unsigned char req[16] = {ICMP_ECHO, 0, 0, 0, 0x12, 0x34, 0, 1, 'm', 'i', 'p', 's', 'n', 'e', 't', '!'};
+    unsigned sum = 0;
+    for (size_t i = 0; i < sizeof req; i += 2) {
+        sum += static_cast<unsigned>(req[i] | (req[i + 1] << 8));
+    }
+    sum = (sum & 0xffff) + (sum >> 16);
+    sum = (sum & 0xffff) + (sum >> 16);
+    uint16_t csum = static_cast<uint16_t>(~sum);
+    memcpy(req + 2, &csum, 2);
+    struct sockaddr_in to = {};
+    to.sin_family = AF_INET;
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    LONGS_EQUAL(sizeof req, sendto(fd, req, sizeof req, 0, reinterpret_cast<struct sockaddr*>(&to), sizeof to));
+    struct pollfd pfd = {fd, POLLIN, 0};
+    LONGS_EQUAL(1, poll(&pfd, 1, 1000));
+    unsigned char reply[64];
+    struct sockaddr_in from = {};
+    socklen_t fromlen = sizeof from;
+    ssize_t n = recvfrom(fd, reply, sizeof reply, 0, reinterpret_cast<struct sockaddr*>(&from), &fromlen);
+    LONGS_EQUAL(20 + 16, n);
+    LONGS_EQUAL(sizeof from, fromlen);
+    LONGS_EQUAL(htonl(INADDR_LOOPBACK), from.sin_addr.s_addr);
+    LONGS_EQUAL(ICMP_ECHOREPLY, reply[20]);
+    MEMCMP_EQUAL(req + 4, reply + 24, 12);   // id, sequence and data echoed
+    LONGS_EQUAL(-1, recv(fd, reply, sizeof reply, 0));
+    LONGS_EQUAL(EAGAIN, errno);
+    close(fd);
+}
