@@ -253,19 +253,19 @@ sk_buff* sock_alloc_send_skb(struct sock* sk, unsigned long size, int noblock, i
 }
 
 int sock_get_timestamp(struct sock* sk, uapi::timeval* userstamp) {
-    uint64_t ns = sk->sk_stamp;
-    if (ns == 0) {
+    if (!sock_flag(sk, SOCK_TSTAMP_SET)) {
         return -ENOENT;   // Linux's answer before any frame was read
     }
+    uint64_t ns = sk->sk_stamp;
     uapi::timeval tv{static_cast<int32_t>(ns / 1000000000u), static_cast<int32_t>(ns / 1000u % 1000000u)};
     return copy_to_user(userstamp, &tv, sizeof tv);
 }
 
 void sock_recv_timestamp(msghdr*, struct sock* sk, const sk_buff* skb) {
     // The frame's receive time in wall-clock terms: skb->tstamp is monotonic.
-    if (skb->tstamp) {
-        sk->sk_stamp = skb->tstamp + (ktime_get_real_ns() - ktime_get_ns());
-    }
+    uint64_t mono = skb->tstamp ? skb->tstamp : ktime_get_ns();
+    sk->sk_stamp = mono + (ktime_get_real_ns() - ktime_get_ns());
+    sock_set_flag(sk, SOCK_TSTAMP_SET);
 }
 
 // proto_ops defaults: what a family without the operation answers.

@@ -45,6 +45,7 @@ enum sock_flags : unsigned {
     SOCK_LOCALROUTE,
     SOCK_RXQ_OVFL,
     SOCK_NOSPACE_FLAG,
+    SOCK_TSTAMP_SET,    // sk_stamp holds a frame's time (SIOCGSTAMP)
 };
 
 // sk_userlocks

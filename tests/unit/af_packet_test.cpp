@@ -412,3 +412,22 @@ TEST(af_packet, proc_net_packet_lists_the_sockets) {
     sys_close(static_cast<int>(pfd));
     sys_close(fd);
 }
+
+TEST(af_packet, write_on_a_bound_socket_and_the_receive_timestamp) {
+    int fd = packet_socket(SOCK_RAW, ETH_P_TEST, eth->ifindex);
+    bytes f = ether(peer_mac, our_mac, ETH_P_TEST, pattern(50));
+    LONGS_EQUAL(static_cast<long>(f.size()), sys_write(fd, reinterpret_cast<const char*>(f.data()), f.size()));
+    auto sent = take_sent(eth);
+    LONGS_EQUAL(1, sent.size());
+    CHECK_TRUE(sent[0].data == f);
+    int outq = -1;
+    LONGS_EQUAL(0, sys_ioctl(fd, SIOCOUTQ, reinterpret_cast<unsigned long>(&outq)));
+    LONGS_EQUAL(0, outq);   // freed by the driver: nothing charged any more
+    uapi::timeval tv{};
+    LONGS_EQUAL(-ENOENT, sys_ioctl(fd, SIOCGSTAMP, reinterpret_cast<unsigned long>(&tv)));   // nothing read yet
+    receive_frame(eth, frame_to_us(ETH_P_TEST, 46));
+    LONGS_EQUAL(ETH_HLEN + 46, recv_ll(fd).n);
+    LONGS_EQUAL(0, sys_ioctl(fd, SIOCGSTAMP, reinterpret_cast<unsigned long>(&tv)));
+    CHECK_TRUE(tv.tv_sec >= 0 && tv.tv_usec >= 0 && tv.tv_usec < 1000000);
+    sys_close(fd);
+}
