@@ -33,6 +33,20 @@ int ctl_socket(const char* who) {
     return fd;
 }
 
+// One ioctl on a fresh control socket: 0, or 1 with "who: NAME: error" printed.
+int ctl_ioctl(const char* who, unsigned long request, void* arg, const char* name) {
+    int fd = ctl_socket(who);
+    if (fd < 0) {
+        return 1;
+    }
+    int r = ioctl(fd, request, arg);
+    if (r < 0) {
+        printf("%s: %s: %s\n", who, name, strerror(errno));
+    }
+    close(fd);
+    return r < 0;
+}
+
 // The whole of a /proc file, NUL-terminated, or nullptr.
 char* slurp(const char* path) {
     int fd = open(path, O_RDONLY);
@@ -377,16 +391,7 @@ int route_change(int argc, char** argv) {
     if (dev[0]) {
         rt.rt_dev = dev;
     }
-    int fd = ctl_socket("route");
-    if (fd < 0) {
-        return 1;
-    }
-    int r = ioctl(fd, add ? SIOCADDRT : SIOCDELRT, &rt);
-    if (r < 0) {
-        printf("route: SIOC%sRT: %s\n", add ? "ADD" : "DEL", strerror(errno));
-    }
-    close(fd);
-    return r < 0;
+    return ctl_ioctl("route", add ? SIOCADDRT : SIOCDELRT, &rt, add ? "SIOCADDRT" : "SIOCDELRT");
 }
 
 int route_main(int argc, char** argv) {
@@ -456,16 +461,7 @@ int arp_change(int argc, char** argv) {
         strncpy(r.arp_dev, strcmp(argv[next], "dev") == 0 && argc > next + 1 ? argv[next + 1] : argv[next],
                 sizeof r.arp_dev - 1);
     }
-    int fd = ctl_socket("arp");
-    if (fd < 0) {
-        return 1;
-    }
-    int ret = ioctl(fd, set ? SIOCSARP : SIOCDARP, &r);
-    if (ret < 0) {
-        printf("arp: SIOC%sARP: %s\n", set ? "S" : "D", strerror(errno));
-    }
-    close(fd);
-    return ret < 0;
+    return ctl_ioctl("arp", set ? SIOCSARP : SIOCDARP, &r, set ? "SIOCSARP" : "SIOCDARP");
 }
 
 int arp_main(int argc, char** argv) {

@@ -525,26 +525,9 @@ const proto_ops inet_sockraw_ops = {
     .sendpage = sock_no_sendpage,
 };
 
-// UDP's operations: its protocol is not built yet (udp_prot refuses).
-const proto_ops inet_dgram_ops = {
-    .family = PF_INET,
-    .release = inet_release,
-    .bind = inet_bind,
-    .connect = inet_dgram_connect,
-    .socketpair = sock_no_socketpair,
-    .accept = sock_no_accept,
-    .getname = inet_getname,
-    .poll = datagram_poll,
-    .ioctl = inet_ioctl,
-    .listen = sock_no_listen,
-    .shutdown = inet_shutdown,
-    .setsockopt = sock_common_setsockopt,
-    .getsockopt = sock_common_getsockopt,
-    .sendmsg = inet_sendmsg,
-    .recvmsg = inet_recvmsg,
-    .mmap = sock_no_mmap,
-    .sendpage = sock_no_sendpage,
-};
+// UDP's operations: the same calls as raw sockets (udp_prot refuses until
+// UDP is built), as in Linux where the two tables differ only in poll.
+const proto_ops inet_dgram_ops = inet_sockraw_ops;
 
 // TCP's operations: listen/accept/connect come with TCP.
 const proto_ops inet_stream_ops = {
