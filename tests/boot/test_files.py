@@ -1,12 +1,9 @@
 """Boot tests of the file layer: /proc through cat and ps, apps started with
 run, descriptor syscalls' errors through the shell, and the fstest app,
 which checks pipes, poll, select, fcntl and spawn through newlib."""
-import os
 import re
 
-import pytest
-
-from qemu import PROMPT, ROOT
+from qemu import PROMPT
 
 
 def shell_pid(q):
@@ -101,18 +98,8 @@ def test_poll_console_without_waiting(shell):
     assert re.search(r"^fstest: poll = 0 revents 0x0 after \d+ ms$", out, re.M), out
 
 
-needs_timer_wheel = pytest.mark.xfail(
-    not os.path.exists(os.path.join(ROOT, "kernel", "timer.h")), strict=True,
-    reason="poll's timeout needs schedule_timeout() from the timer wheel (placeholder: sleeps until input)")
-
-
-@needs_timer_wheel
 def test_poll_console_times_out(shell):
     shell.send("run fstest poll 300\r")
-    try:
-        m = shell.expect(r"fstest: poll = (-?\d+) revents (0x[0-9a-f]+)", timeout=5)
-    except AssertionError:
-        shell.send("\x15")   # without a timeout the poll waits for input: give it some (^U)
-        m = shell.expect(r"fstest: poll = (-?\d+) revents (0x[0-9a-f]+)", timeout=5)
+    m = shell.expect(r"fstest: poll = (-?\d+) revents (0x[0-9a-f]+)", timeout=5)
     shell.expect(PROMPT)
     assert (m.group(1), m.group(2)) == ("0", "0x0")
