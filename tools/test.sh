@@ -12,4 +12,14 @@ cmake --build --preset malta -j"$jobs"
 status=0
 ctest --preset host || status=1
 ctest --preset malta || status=1
+# What ran, from the runners' own closing lines (CppUTest's "OK (N tests",
+# pytest's "N passed"), which ctest keeps in its logs.
+echo "Test counts:"
+for preset in host malta; do
+  log=build/$preset/Testing/Temporary/LastTest.log
+  [ -f "$log" ] || continue
+  sed 's/\x1b\[[0-9;]*m//g' "$log" |
+    grep -E '^(OK|Errors) \(|^"[^"]*" start time|^=*.*[0-9]+ (passed|failed|skipped|error)' |
+    sed -E 's/^=+ (.*) =+$/    \1/; s/^([0-9]+ (passed|failed|skipped|error))/    \1/; s/^(OK|Errors) /    \1 /; s/^"([^"]*)" start time.*/  \1:/'
+done
 exit $status
