@@ -1,8 +1,8 @@
 // The seam between an Ethernet controller driver and the net core: an ops
 // table (as Linux's net_device_ops), the controller's counters (names from
 // Linux's rtnl_link_stats64) and a list of the controllers the probes found.
-// The net core will wrap each eth_hw in a net_device; until then the driver
-// self-test (eth_selftest.h) is the only user.
+// The net core wraps each eth_hw in a net_device (eth_netdev.cpp); the
+// wire self-test (eth_selftest.h) uses one directly instead.
 //
 // Frames cross it as sk_buffs: the driver receives into skb data buffers
 // and transmits straight from them (DMA-mapped, kernel/dma.h).
@@ -24,7 +24,9 @@ struct eth_stats {
     uint64_t rx_packets, tx_packets;
     uint64_t rx_bytes, tx_bytes;
     uint64_t rx_errors, tx_errors;
-    uint64_t rx_dropped, tx_dropped;     // no buffer / ring full (xmit said -EBUSY)
+    // rx: no memory for an skb, or not yet polled when the card restarted;
+    // tx: still queued when the card was stopped or restarted
+    uint64_t rx_dropped, tx_dropped;
     uint64_t multicast;                  // multicast and broadcast frames received
     uint64_t collisions;
     uint64_t rx_length_errors, rx_over_errors, rx_crc_errors, rx_frame_errors;

@@ -82,7 +82,9 @@ public:
     void get_stats(eth_stats& out);
 
     irqreturn interrupt();     // the handler on the card's PCI line
-    bool restarting() const { return state_ == hw_state::draining || state_ == hw_state::initializing; }
+    bool restarting() const {
+        return state_ == hw_state::draining || state_ == hw_state::initializing;
+    }
 
     unsigned rx_copybreak = PCNET32_RX_COPYBREAK;
     static const eth_hw_ops ops_table;
