@@ -18,32 +18,27 @@ struct eth_priv {
 
 eth_priv* priv(net_device* dev) { return static_cast<eth_priv*>(netdev_priv(dev)); }
 
-// The driver hands a frame from its own DMA buffer: copy it into an skb
-// whose IP header lands 4-byte aligned, and give it to the stack.
-void rx_frame(void* ctx, const uint8_t* frame, size_t len) {
+// The driver's receive buffer, or its copy of a short frame, as the skb.
+void rx_frame(void* ctx, sk_buff* skb) {
     auto* dev = static_cast<net_device*>(ctx);
-    sk_buff* skb = netdev_alloc_skb_ip_align(dev, static_cast<unsigned>(len));
-    if (!skb) {
-        ++dev->stats.rx_dropped;
-        return;
-    }
-    skb_put_data(skb, frame, static_cast<unsigned>(len));
     skb->protocol = eth_type_trans(skb, dev);
     netif_receive_skb(skb);
 }
 
 int napi_poll(napi_struct* napi, int budget) {
     eth_hw* hw = priv(napi->dev)->hw;
-    int work = hw->ops->poll(*hw, budget);
-    if (work < budget) {
-        napi_complete_done(napi, work);
-    }
-    return work;
+    return hw->ops->poll(*hw, budget);
 }
 
 void rx_schedule(void* ctx) { napi_schedule(&priv(static_cast<net_device*>(ctx))->napi); }
 
-void tx_space(void* ctx) {
+bool rx_complete(void* ctx, int work) {
+    return napi_complete_done(&priv(static_cast<net_device*>(ctx))->napi, work);
+}
+
+void tx_stop(void* ctx) { netif_stop_queue(static_cast<net_device*>(ctx)); }
+
+void tx_wake(void* ctx) {
     auto* dev = static_cast<net_device*>(ctx);
     if (netif_queue_stopped(dev)) {
         netif_wake_queue(dev);
@@ -52,10 +47,12 @@ void tx_space(void* ctx) {
 
 int ndo_open(net_device* dev) {
     eth_hw* hw = priv(dev)->hw;
-    hw->hooks = {rx_schedule, tx_space, dev};
+    hw->hooks = {rx_frame, rx_schedule, rx_complete, tx_stop, tx_wake, dev};
     napi_enable(&priv(dev)->napi);
-    int err = hw->ops->open(*hw, rx_frame, dev);
+    netif_start_queue(dev);
+    int err = hw->ops->open(*hw);
     if (err) {
+        netif_stop_queue(dev);
         napi_disable(&priv(dev)->napi);
         return err;
     }
@@ -64,7 +61,6 @@ int ndo_open(net_device* dev) {
     } else {
         netif_carrier_on(dev);
     }
-    netif_start_queue(dev);
     return 0;
 }
 
@@ -76,19 +72,17 @@ int ndo_stop(net_device* dev) {
     return 0;
 }
 
+// The driver sends from the skb's data and frees it when the card is done.
 netdev_tx_t ndo_start_xmit(sk_buff* skb, net_device* dev) {
     eth_hw* hw = priv(dev)->hw;
-    int err = hw->ops->xmit(*hw, skb->data, skb->len);
+    int err = hw->ops->xmit(*hw, skb);
     if (err == -EBUSY) {
-        netif_stop_queue(dev);   // the core keeps the skb; tx_space() wakes us
-        return NETDEV_TX_BUSY;
+        return NETDEV_TX_BUSY;   // the driver stopped the queue; the core keeps the skb
     }
     if (err) {
         ++dev->stats.tx_dropped;
         dev_kfree_skb_any(skb);
-        return NETDEV_TX_OK;
     }
-    dev_consume_skb_any(skb);   // copied into the ring: the skb is done
     return NETDEV_TX_OK;
 }
 
@@ -140,10 +134,13 @@ net_device_stats* ndo_get_stats(net_device* dev) {
 }
 
 const net_device_ops eth_netdev_ops = {
+    .ndo_init = nullptr,
+    .ndo_uninit = nullptr,
     .ndo_open = ndo_open,
     .ndo_stop = ndo_stop,
     .ndo_start_xmit = ndo_start_xmit,
     .ndo_set_rx_mode = ndo_set_rx_mode,
+    .ndo_change_mtu = nullptr,
     .ndo_get_stats = ndo_get_stats,
 };
 

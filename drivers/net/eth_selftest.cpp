@@ -6,6 +6,7 @@
 #include "kernel/printk.h"
 #include "kernel/time.h"
 #include "kernel/uapi/errno.h"
+#include "net/core/skbuff.h"
 
 namespace {
 
@@ -61,32 +62,53 @@ void report(tester& t) {
     t.last_report = now;
 }
 
-void send(tester& t, const uint8_t* frame, size_t len, bool echo) {
-    int err = t.hw->ops->xmit(*t.hw, frame, len);
+// The reply goes out in an skb of its own; the driver frees it once sent.
+void send(tester& t, sk_buff* skb, bool echo) {
+    int err = t.hw->ops->xmit(*t.hw, skb);
     if (err == 0) {
         t.count.echoed += echo ? 1 : 0;
-    } else if (err == -EBUSY) {
+        return;
+    }
+    kfree_skb(skb);
+    if (err == -EBUSY) {
         ++t.count.busy;
     } else {
         pr_warn("%s: selftest xmit failed: %d\n", t.hw->name, err);
     }
 }
 
-void selftest_rx(void* ctx, const uint8_t* frame, size_t len) {
+sk_buff* reply_skb() { return alloc_skb(ETH_FRAME_LEN, GFP_ATOMIC); }
+
+void selftest_rx(void* ctx, sk_buff* rx) {
     tester& t = *static_cast<tester*>(ctx);
-    static uint8_t out[ETH_FRAME_LEN];   // interrupts are masked: one at a time
+    const uint8_t* frame = rx->data;
+    size_t len = rx->len;
     char line[320];
     if (selftest_command(frame, len, line, sizeof line)) {
         char answer[512];
         selftest_run_command(*t.hw, t.count, line, answer, sizeof answer);
         pr_info("%s: selftest %s\n", t.hw->name, answer);
-        send(t, out, selftest_text_reply(frame, t.hw->dev_addr, answer, out), false);
+        if (sk_buff* skb = reply_skb()) {
+            skb_put(skb, static_cast<unsigned>(
+                             selftest_text_reply(frame, t.hw->dev_addr, answer, skb->data)));
+            send(t, skb, false);
+        } else {
+            ++t.count.busy;
+        }
         t.report_now = true;   // and a counters line now
-    } else if (size_t n = selftest_echo_reply(frame, len, t.hw->dev_addr, t.count.echoed + 1, out)) {
-        send(t, out, n, true);
+    } else if (sk_buff* skb = reply_skb()) {
+        if (size_t n = selftest_echo_reply(frame, len, t.hw->dev_addr, t.count.echoed + 1,
+                                           skb->data)) {
+            skb_put(skb, static_cast<unsigned>(n));
+            send(t, skb, true);
+        } else {
+            consume_skb(skb);
+            ++t.count.other;
+        }
     } else {
-        ++t.count.other;
+        ++t.count.busy;   // no memory for the reply: as good as a full ring
     }
+    consume_skb(rx);
     report(t);
 }
 
@@ -234,7 +256,8 @@ int eth_selftest_start(eth_hw& hw) {
     *t = tester{};
     t->hw = &hw;
     t->last_report = jiffies;
-    int err = hw.ops->open(hw, selftest_rx, t);
+    hw.hooks = {selftest_rx, nullptr, nullptr, nullptr, nullptr, t};
+    int err = hw.ops->open(hw);
     if (err) {
         t->hw = nullptr;
         pr_err("%s: selftest: open failed: %d\n", hw.name, err);

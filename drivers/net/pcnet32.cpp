@@ -1,21 +1,14 @@
 #include "drivers/net/pcnet32.h"
 
-#include <new>
-
-#include "kernel/mm/page_alloc.h"
-
 #include <string.h>
 
-#include "drivers/net/eth_netdev.h"
-#include "drivers/net/eth_selftest.h"
-#include "drivers/pci/pci.h"
-#include "kernel/arch/mips/cache.h"
-#include "kernel/cmdline.h"
 #include "kernel/cpu.h"
 #include "kernel/io.h"
-#include "kernel/mm/page_alloc.h"
+#include "kernel/jiffies.h"
 #include "kernel/printk.h"
 #include "kernel/uapi/errno.h"
+#include "net/core/netdevice.h"
+#include "net/core/skbuff.h"
 
 using namespace pcnet32_hw;
 
@@ -26,29 +19,19 @@ constexpr unsigned tx_mask = pcnet32::tx_ring_size - 1;
 // Enough poll rounds to pass every descriptor once: see napi_schedule().
 constexpr int napi_max_rounds = pcnet32::rx_ring_size / PCNET32_NAPI_WEIGHT + 1;
 constexpr uint32_t init_timeout_us = 100000;
-constexpr uint32_t tx_drain_timeout_us = 50000;
+// A restart lets queued frames leave first (a full ring takes 40 ms at
+// 10 Mbit/s), then gives the card this long to say IDON.
+constexpr unsigned tx_drain_ms = 50, init_timeout_ms = 100;
 
-// Bus address of kernel memory: on the Malta the GT-64120 maps PCI address
-// = physical address onto RAM (as the loader sets it up).
-uint32_t dma_addr(const void* p) {
-    return static_cast<uint32_t>(mips::virt_to_phys(reinterpret_cast<uintptr_t>(p)));
-}
-
-template <typename T>
-volatile T* uncached(T* p) {
-    return reinterpret_cast<volatile T*>(mips::phys_to_kseg1(dma_addr(p)));
-}
-
+// Busy-waits about us microseconds by the CPU counter, and at most a
+// thousand counter reads a microsecond (a counter that does not move, as
+// on the host, cannot hang it).
 void udelay(uint32_t us) {
     uint32_t start = cpu::cycles();
     uint32_t wait = static_cast<uint32_t>(static_cast<uint64_t>(cpu::cycles_hz()) * us / 1000000u);
-    while (cpu::cycles() - start < wait) {
+    for (uint64_t spins = 0; cpu::cycles() - start < wait && spins < uint64_t{us} * 1000; ++spins) {
     }
 }
-
-pcnet32 cards[PCNET32_MAX_DEVICES];
-
-unsigned ncards;
 
 irqreturn pcnet32_interrupt(unsigned, void* dev_id) {
     return static_cast<pcnet32*>(dev_id)->interrupt();
@@ -98,10 +81,9 @@ bool pcnet32::enter_dwio() {
     return csr_read(0) == csr0::stop;
 }
 
-int pcnet32::init(uintptr_t io_base, int irq_line, pcnet32_dma& dma) {
+int pcnet32::init(uintptr_t io_base, int irq_line) {
     io_ = io_base;
     irq = irq_line;
-    dma_ = &dma;
     reset_chip();
     if (!enter_dwio()) {
         return -ENODEV;
@@ -118,23 +100,70 @@ int pcnet32::init(uintptr_t io_base, int irq_line, pcnet32_dma& dma) {
         return -EIO;
     }
     part_ = pcnet32_hw::chip_part(csr_read(csr_chip_id_lo), csr_read(csr_chip_id_hi));
-    // The cached alias of the DMA block holds whatever the boot code's BSS
-    // clearing left: write it back and drop it, so that no dirty line can
-    // later land on top of what the card wrote. From here on descriptors
-    // and the init block are used through KSEG1 only.
-    mips::dma_cache_wback_inv(&dma, sizeof dma);
-    rx_ring_ = uncached(dma.rx_ring);
-    tx_ring_ = uncached(dma.tx_ring);
-    init_ = uncached(&dma.init);
+    rings_ = static_cast<pcnet32_rings*>(
+        dma_alloc_coherent(sizeof(pcnet32_rings), &rings_dma_, GFP_KERNEL));
+    if (!rings_) {
+        pr_err("pcnet32: no memory for %u-byte rings\n", static_cast<unsigned>(sizeof(pcnet32_rings)));
+        return -ENOMEM;
+    }
+    timer_setup(&restart_timer_, restart_timer_fn, 0);
     ops = &ops_table;
     driver = "pcnet32";
     return 0;
 }
 
+void pcnet32::release() {
+    stop();
+    dma_free_coherent(sizeof(pcnet32_rings), rings_, rings_dma_);
+    rings_ = nullptr;
+}
+
+// A receive buffer: an skb with NET_IP_ALIGN reserved, so that the IP
+// header after the 14-byte Ethernet header is word-aligned.
+sk_buff* pcnet32::rx_alloc(unsigned len) {
+    sk_buff* skb = __netdev_alloc_skb(nullptr, len + NET_IP_ALIGN, GFP_ATOMIC);
+    if (skb) {
+        skb_reserve(skb, NET_IP_ALIGN);
+    }
+    return skb;
+}
+
+// Gives every receive slot a mapped buffer; false when memory is short.
+bool pcnet32::rx_fill() {
+    for (unsigned i = 0; i < rx_ring_size; ++i) {
+        if (rx_skb_[i]) {
+            continue;
+        }
+        sk_buff* skb = rx_alloc(PCNET32_BUF_SIZE);
+        dma_addr_t a = skb ? dma_map_single(skb->data, PCNET32_BUF_SIZE, DMA_FROM_DEVICE)
+                           : DMA_MAPPING_ERROR;
+        if (dma_mapping_error(a)) {
+            kfree_skb(skb);
+            return false;
+        }
+        rx_skb_[i] = skb;
+        rx_dma_[i] = a;
+    }
+    return true;
+}
+
+void pcnet32::rx_free() {
+    for (unsigned i = 0; i < rx_ring_size; ++i) {
+        if (rx_skb_[i]) {
+            dma_unmap_single(rx_dma_[i], PCNET32_BUF_SIZE, DMA_FROM_DEVICE);
+            kfree_skb(rx_skb_[i]);
+            rx_skb_[i] = nullptr;
+        }
+    }
+}
+
+// Every receive descriptor to the card with its buffer, the transmit ring
+// empty, the init block with the current mode and filter. The card is
+// stopped (it reads none of this until INIT).
 void pcnet32::init_rings() {
     for (unsigned i = 0; i < rx_ring_size; ++i) {
-        volatile rx_desc& d = rx_ring_[i];
-        d.base = cpu_to_le32(dma_addr(dma_->rx_buf[i]));
+        volatile rx_desc& d = rings_->rx_ring[i];
+        d.base = cpu_to_le32(rx_dma_[i]);
         d.buf_length = cpu_to_le16(bcnt(PCNET32_BUF_SIZE));
         d.msg_length = 0;
         d.reserved = 0;
@@ -142,20 +171,21 @@ void pcnet32::init_rings() {
         d.status = cpu_to_le16(rmd::own);
     }
     for (unsigned i = 0; i < tx_ring_size; ++i) {
-        volatile tx_desc& d = tx_ring_[i];
+        volatile tx_desc& d = rings_->tx_ring[i];
         d.status = 0;
-        d.base = cpu_to_le32(dma_addr(dma_->tx_buf[i]));
+        d.base = 0;
         d.length = 0;
         d.misc = 0;
         d.reserved = 0;
     }
     rx_next_ = 0;
     tx_head_ = tx_tail_ = tx_count_ = 0;
+    const dma_addr_t rx_ring = rings_dma_ + offsetof(pcnet32_rings, rx_ring);
+    const dma_addr_t tx_ring = rings_dma_ + offsetof(pcnet32_rings, tx_ring);
     const init_block ib = make_init_block(promisc_ ? mode::prom : 0, PCNET32_RX_RING_ORDER,
-                                          PCNET32_TX_RING_ORDER, dev_addr, ladrf_,
-                                          dma_addr(dma_->rx_ring), dma_addr(dma_->tx_ring));
+                                          PCNET32_TX_RING_ORDER, dev_addr, ladrf_, rx_ring, tx_ring);
     const auto* src = reinterpret_cast<const uint32_t*>(&ib);
-    auto* dst = reinterpret_cast<volatile uint32_t*>(init_);
+    auto* dst = reinterpret_cast<volatile uint32_t*>(&rings_->init);
     for (size_t i = 0; i < sizeof ib / 4; ++i) {
         dst[i] = src[i];
     }
@@ -163,211 +193,360 @@ void pcnet32::init_rings() {
 }
 
 // Bring-up ("Initialization Block", CSR0): with the card stopped, SWSTYLE,
-// the init block's address, masks and features; INIT and wait for IDON;
-// then STRT with interrupts enabled.
-int pcnet32::start_chip() {
-    csr_write(0, csr0::stop);
+// the init block's address, masks and features, then INIT. With
+// irq_on_idon, IDON raises an interrupt (INEA, IDONM clear). RINTM is kept:
+// it says whether a poll owns receive.
+void pcnet32::load_chip(bool irq_on_idon) {
     bcr_write(bcr::swstyle, bcr::swstyle_pcnet_pci);
-    uint32_t ib = dma_addr(&dma_->init);
+    const dma_addr_t ib = rings_dma_ + offsetof(pcnet32_rings, init);
     csr_write(1, static_cast<uint16_t>(ib));
     csr_write(2, static_cast<uint16_t>(ib >> 16));
-    csr3_ = csr3::idonm | csr3::dxsuflo;
+    csr3_ = static_cast<uint16_t>((csr3_ & csr3::rintm) | csr3::dxsuflo |
+                                  (irq_on_idon ? 0 : csr3::idonm));
     csr_write(3, csr3_);
     csr_write(4, csr4_value);
-    csr_write(0, csr0::init);
+    csr_write(0, irq_on_idon ? csr0::init | csr0::inea : csr0::init);
+}
+
+// At open, in process context: INIT, then wait for IDON with interrupts on
+// (the card's are still off), then STRT with interrupts enabled.
+int pcnet32::start_chip() {
+    csr_write(0, csr0::stop);
+    csr3_ = 0;
+    load_chip(false);
     uint32_t waited = 0;
     while (!(csr_read(0) & csr0::idon)) {
-        if (waited++ >= init_timeout_us) {
+        if (waited >= init_timeout_us) {
             pr_err("%s: no IDON after INIT (CSR0 %04x)\n", name, csr_read(0));
             csr_write(0, csr0::stop);
             return -ETIMEDOUT;
         }
-        udelay(1);
+        udelay(10);
+        waited += 10;
     }
+    cpu::irq_guard guard;
     missed_last_ = csr_read(csr_missed_frames);
+    state_ = hw_state::running;
     csr_write(0, csr0::idon | csr0::strt | csr0::inea);
     return 0;
 }
 
-int pcnet32::open(eth_rx_fn rx, void* ctx) {
-    if (open_) {
+int pcnet32::open() {
+    if (state_ != hw_state::down) {
         return -EBUSY;
     }
-    if (!rx) {
+    if (!hooks.rx) {
         return -EINVAL;
     }
-    rx_ = rx;
-    rx_ctx_ = ctx;
+    if (!rx_fill()) {
+        rx_free();
+        return -ENOMEM;
+    }
     init_rings();
     int err = request_irq(static_cast<unsigned>(irq), pcnet32_interrupt, name, this);
     if (err) {
+        rx_free();
         return err;
     }
-    {
-        cpu::irq_guard guard;
-        err = start_chip();
-        open_ = err == 0;
-    }
+    err = start_chip();
     if (err) {
         free_irq(static_cast<unsigned>(irq), this);
+        rx_free();
     }
     return err;
 }
 
 void pcnet32::stop() {
-    if (!open_) {
-        return;
-    }
     {
         cpu::irq_guard guard;
+        if (state_ == hw_state::down) {
+            return;
+        }
         update_missed();
         csr_write(0, csr0::stop);   // also clears INEA: the line goes quiet
+        state_ = hw_state::down;
+        del_timer(&restart_timer_);
         tx_reclaim();
-        stats_.tx_dropped += tx_count_;
-        tx_count_ = 0;
-        open_ = false;
+        tx_drop_all();
     }
     free_irq(static_cast<unsigned>(irq), this);
+    rx_free();
 }
 
-// A mode or filter change: the card reads them only at INIT, and CSR15 is
-// writable only while stopped. Frames already received go up first, queued
-// frames get a moment to leave (a full ring takes 40 ms at 10 Mbit/s); what
-// is still queued after that is counted as dropped.
-void pcnet32::restart() {
-    cpu::irq_guard guard;
-    poll(rx_ring_size);
-    for (uint32_t waited = 0; waited < tx_drain_timeout_us; waited += 10) {
-        tx_reclaim();
-        if (tx_count_ == 0) {
-            break;
-        }
-        udelay(10);
+// Frames still queued when the card is stopped never leave.
+void pcnet32::tx_drop_all() {
+    while (tx_count_ > 0) {
+        dma_unmap_single(tx_dma_[tx_tail_], tx_map_len_[tx_tail_], DMA_TO_DEVICE);
+        dev_kfree_skb_any(tx_skb_[tx_tail_]);
+        tx_skb_[tx_tail_] = nullptr;
+        ++stats_.tx_dropped;
+        tx_tail_ = (tx_tail_ + 1) & tx_mask;
+        --tx_count_;
     }
+}
+
+// A mode or filter change, or the card gone off: the card reads the init
+// block only at INIT, and CSR15 is writable only while stopped. The queue
+// stops now; the restart timer does the rest (restart_step). A change while
+// the card is being initialised comes after it, once more.
+void pcnet32::schedule_restart() {
+    cpu::irq_guard guard;
+    switch (state_) {
+    case hw_state::down:
+    case hw_state::draining:
+        return;
+    case hw_state::initializing:
+        restart_again_ = true;
+        return;
+    case hw_state::running:
+        break;
+    }
+    state_ = hw_state::draining;
+    restart_deadline_ = jiffies + msecs_to_jiffies(tx_drain_ms);
+    if (hooks.tx_stop) {
+        hooks.tx_stop(hooks.ctx);
+    }
+    mod_timer(&restart_timer_, jiffies + 1);
+}
+
+void pcnet32::restart_timer_fn(timer_list* t) {
+    from_timer(t, &pcnet32::restart_timer_)->restart_step();
+}
+
+// TIMER_SOFTIRQ, one tick at a time: never inside a poll, so the receive
+// ring can be reset under it.
+void pcnet32::restart_step() {
+    cpu::irq_guard guard;
+    if (state_ == hw_state::draining) {
+        tx_reclaim();
+        if (tx_count_ > 0 && time_before(jiffies, restart_deadline_)) {
+            mod_timer(&restart_timer_, jiffies + 1);
+            return;
+        }
+        reinit();
+    } else if (state_ == hw_state::initializing) {
+        if (csr_read(0) & csr0::idon) {
+            finish_init();
+        } else if (time_after_eq(jiffies, restart_deadline_)) {
+            // Left stopped, the queue too, until the interface is taken
+            // down (stop() frees what open() took) and up again.
+            pr_err("%s: no IDON after INIT (CSR0 %04x): card left stopped\n", name, csr_read(0));
+            csr_write(0, csr0::stop);
+            restart_again_ = false;
+        } else {
+            mod_timer(&restart_timer_, jiffies + 1);
+        }
+    }
+}
+
+// Drained (or out of time): stop, drop what is still queued, give every
+// receive descriptor back (frames the poll has not reached are lost and
+// counted), INIT with the IDON interrupt on.
+void pcnet32::reinit() {
     update_missed();
     csr_write(0, csr0::stop);
-    stats_.tx_dropped += tx_count_;
+    tx_drop_all();
+    for (unsigned n = 0; n < rx_ring_size; ++n) {
+        if (!(le16_to_cpu(rings_->rx_ring[n].status) & rmd::own)) {
+            ++stats_.rx_dropped;
+        }
+    }
     init_rings();
-    if (start_chip() != 0) {
-        open_ = false;
-        free_irq(static_cast<unsigned>(irq), this);
+    load_chip(true);
+    state_ = hw_state::initializing;
+    restart_deadline_ = jiffies + msecs_to_jiffies(init_timeout_ms);
+    mod_timer(&restart_timer_, jiffies + 1);
+}
+
+// IDON: start, IDON masked again, and let transmit go on.
+void pcnet32::finish_init() {
+    missed_last_ = csr_read(csr_missed_frames);
+    csr3_ |= csr3::idonm;
+    csr_write(3, csr3_);
+    csr_write(0, csr0::idon | csr0::strt | csr0::inea);
+    state_ = hw_state::running;
+    del_timer(&restart_timer_);
+    if (hooks.tx_wake) {
+        hooks.tx_wake(hooks.ctx);
+    }
+    if (restart_again_) {
+        restart_again_ = false;
+        schedule_restart();
     }
 }
 
-int pcnet32::xmit(const void* frame, size_t len) {
-    if (len < ETH_HLEN || len > ETH_FRAME_LEN) {
+int pcnet32::xmit(sk_buff* skb) {
+    if (skb->len < ETH_HLEN || skb->len > ETH_FRAME_LEN) {
         return -EINVAL;
     }
-    cpu::irq_guard guard;
-    if (!open_) {
-        return -ENETDOWN;
+    const unsigned len = skb->len;
+    // The card's APAD_XMT (CSR4) pads runts on the wire; QEMU's model sends
+    // the descriptor's bytes as they are, so pad here, with zeroes, never
+    // with whatever the buffer held.
+    if (__skb_put_padto(skb, ETH_ZLEN, false)) {
+        return -ENOMEM;
     }
-    if (tx_count_ == tx_ring_size) {
+    dma_addr_t a = dma_map_single(skb->data, skb->len, DMA_TO_DEVICE);
+    if (dma_mapping_error(a)) {
+        return -ENOMEM;
+    }
+    cpu::irq_guard guard;
+    int busy = state_ == hw_state::down ? -ENETDOWN : 0;
+    if (!busy && state_ == hw_state::initializing) {
+        busy = -EBUSY;           // restarting: woken when it is done
+    }
+    if (!busy && tx_count_ == tx_ring_size) {
         tx_reclaim();
-        if (tx_count_ == tx_ring_size) {
-            ++stats_.tx_dropped;
-            return -EBUSY;
+        busy = tx_count_ == tx_ring_size ? -EBUSY : 0;
+    }
+    if (busy) {
+        if (busy == -EBUSY && hooks.tx_stop) {
+            hooks.tx_stop(hooks.ctx);
         }
+        dma_unmap_single(a, skb->len, DMA_TO_DEVICE);
+        return busy;
     }
     unsigned i = tx_head_;
-    uint8_t* buf = dma_->tx_buf[i];
-    size_t wire = len < ETH_ZLEN ? ETH_ZLEN : len;
-    memcpy(buf, frame, len);
-    memset(buf + len, 0, wire - len);   // padding, not stale data
-    mips::dma_cache_wback(buf, wire);
-    volatile tx_desc& d = tx_ring_[i];
-    d.base = cpu_to_le32(dma_addr(buf));
-    d.length = cpu_to_le16(bcnt(wire));
-    d.misc = 0;
-    cpu::barrier();
-    d.status = cpu_to_le16(tmd::own | tmd::stp | tmd::enp);
+    tx_skb_[i] = skb;
+    tx_dma_[i] = a;
+    tx_map_len_[i] = static_cast<uint16_t>(skb->len);
     tx_len_[i] = static_cast<uint16_t>(len);
+    volatile tx_desc& d = rings_->tx_ring[i];
+    d.base = cpu_to_le32(a);
+    d.length = cpu_to_le16(bcnt(skb->len));
+    d.misc = 0;
+    cpu::barrier();   // address and length before ownership
+    d.status = cpu_to_le16(tmd::own | tmd::stp | tmd::enp);
     tx_head_ = (i + 1) & tx_mask;
-    ++tx_count_;
+    if (++tx_count_ == tx_ring_size && hooks.tx_stop) {
+        hooks.tx_stop(hooks.ctx);   // the last descriptor: in here, not after
+    }
     cpu::barrier();
     csr_write(0, csr0::inea | csr0::tdmd);   // send now, not at the next ring poll
     return 0;
 }
 
+// Interrupts masked by the caller.
 void pcnet32::tx_reclaim() {
-    unsigned before = tx_count_;
+    unsigned freed = 0;
     while (tx_count_ > 0) {
-        volatile tx_desc& d = tx_ring_[tx_tail_];
+        unsigned i = tx_tail_;
+        volatile tx_desc& d = rings_->tx_ring[i];
         uint16_t status = le16_to_cpu(d.status);
         if (status & tmd::own) {
             break;
         }
-        cpu::barrier();
-        count_tx_done(stats_, status, le32_to_cpu(d.misc), tx_len_[tx_tail_]);
-        tx_tail_ = (tx_tail_ + 1) & tx_mask;
+        cpu::barrier();   // OWN seen clear before the rest is read
+        count_tx_done(stats_, status, le32_to_cpu(d.misc), tx_len_[i]);
+        dma_unmap_single(tx_dma_[i], tx_map_len_[i], DMA_TO_DEVICE);
+        dev_consume_skb_any(tx_skb_[i]);
+        tx_skb_[i] = nullptr;
+        tx_tail_ = (i + 1) & tx_mask;
         --tx_count_;
+        ++freed;
     }
-    if (tx_count_ < before && hooks.tx_space) {
-        hooks.tx_space(hooks.ctx);
+    if (freed && state_ == hw_state::running && hooks.tx_wake) {
+        hooks.tx_wake(hooks.ctx);
     }
 }
 
-int pcnet32::poll(int budget) {
+// The frame in slot i (len bytes without FCS), as an skb for the stack:
+// copied when short, else the ring's own buffer, replaced by a fresh one.
+// nullptr (counted as rx_dropped) when memory is short: the slot keeps its
+// buffer either way, the ring never has a hole.
+sk_buff* pcnet32::rx_take(unsigned i, size_t len) {
+    sk_buff* skb;
+    if (len <= rx_copybreak) {
+        skb = rx_alloc(static_cast<unsigned>(len));
+        if (skb) {
+            dma_sync_single_for_cpu(rx_dma_[i], len, DMA_FROM_DEVICE);
+            skb_put_data(skb, rx_skb_[i]->data, static_cast<unsigned>(len));
+            dma_sync_single_for_device(rx_dma_[i], len, DMA_FROM_DEVICE);
+        }
+    } else {
+        sk_buff* fresh = rx_alloc(PCNET32_BUF_SIZE);
+        dma_addr_t a = fresh ? dma_map_single(fresh->data, PCNET32_BUF_SIZE, DMA_FROM_DEVICE)
+                             : DMA_MAPPING_ERROR;
+        if (dma_mapping_error(a)) {
+            kfree_skb(fresh);
+            skb = nullptr;
+        } else {
+            skb = rx_skb_[i];
+            dma_unmap_single(rx_dma_[i], PCNET32_BUF_SIZE, DMA_FROM_DEVICE);
+            skb_put(skb, static_cast<unsigned>(len));
+            rx_skb_[i] = fresh;
+            rx_dma_[i] = a;
+        }
+    }
+    if (!skb) {
+        ++stats_.rx_dropped;
+        return nullptr;
+    }
+    ++stats_.rx_packets;
+    stats_.rx_bytes += len;
+    stats_.multicast += is_multicast(skb->data) ? 1 : 0;
+    return skb;
+}
+
+// One descriptor the card has handed back: false when there is none. The
+// frame, if good, comes out in up; the descriptor goes back to the card.
+bool pcnet32::rx_one(sk_buff*& up) {
     cpu::irq_guard guard;
-    polling_ = true;
+    if (state_ == hw_state::down) {
+        return false;
+    }
+    unsigned i = rx_next_;
+    volatile rx_desc& d = rings_->rx_ring[i];
+    uint16_t status = le16_to_cpu(d.status);
+    if (status & rmd::own) {
+        return false;
+    }
+    cpu::barrier();   // OWN seen clear before the rest is read
+    up = nullptr;
+    if (rx_frame_ok(status)) {
+        size_t len = rx_frame_len(le32_to_cpu(d.msg_length));
+        if (len == 0 || len > ETH_FRAME_LEN) {
+            ++stats_.rx_errors;
+            ++stats_.rx_length_errors;
+        } else {
+            up = rx_take(i, len);
+        }
+    } else {
+        count_rx_error(stats_, status);
+    }
+    d.base = cpu_to_le32(rx_dma_[i]);
+    d.msg_length = 0;
+    d.buf_length = cpu_to_le16(bcnt(PCNET32_BUF_SIZE));
+    cpu::barrier();   // address and length before ownership
+    d.status = cpu_to_le16(rmd::own);
+    rx_next_ = (i + 1) & rx_mask;
+    return true;
+}
+
+// NAPI poll: the stack runs in hooks.rx with interrupts as the caller has
+// them (on, in NET_RX_SOFTIRQ); only rx_one() masks them.
+int pcnet32::poll(int budget) {
     int work = 0;
     while (work < budget) {
-        volatile rx_desc& d = rx_ring_[rx_next_];
-        uint16_t status = le16_to_cpu(d.status);
-        if (status & rmd::own) {
+        sk_buff* skb = nullptr;
+        if (!rx_one(skb)) {
             break;
         }
-        cpu::barrier();   // OWN seen clear before the rest is read
-        if (rx_frame_ok(status)) {
-            size_t len = rx_frame_len(le32_to_cpu(d.msg_length));
-            const uint8_t* buf = dma_->rx_buf[rx_next_];
-            if (len == 0 || len > ETH_FRAME_LEN) {
-                ++stats_.rx_errors;
-                ++stats_.rx_length_errors;
-            } else {
-                mips::dma_cache_inv(buf, len);
-                ++stats_.rx_packets;
-                stats_.rx_bytes += len;
-                stats_.multicast += is_multicast(buf) ? 1 : 0;
-                rx_(rx_ctx_, buf, len);
-            }
-        } else {
-            count_rx_error(stats_, status);
-        }
-        d.msg_length = 0;
-        d.buf_length = cpu_to_le16(bcnt(PCNET32_BUF_SIZE));
-        cpu::barrier();   // address and length before ownership
-        d.status = cpu_to_le16(rmd::own);
-        rx_next_ = (rx_next_ + 1) & rx_mask;
         ++work;
+        if (skb) {
+            hooks.rx(hooks.ctx, skb);
+        }
     }
-    polling_ = false;
-    if (work < budget) {
-        rx_irq_mask(false);   // napi_complete
-    }
-    if (restart_pending_) {
-        restart_pending_ = false;
-        restart();
+    if (work < budget && (!hooks.rx_complete || hooks.rx_complete(hooks.ctx, work))) {
+        rx_irq_mask(false);   // a frame that came meanwhile set RINT: it interrupts now
     }
     return work;
 }
 
-// Called from the receive function, a restart would pull the ring from
-// under the poll loop that called it: it waits for the loop to finish.
-void pcnet32::reconfigure() {
-    if (!open_) {
-        return;
-    }
-    if (polling_) {
-        restart_pending_ = true;
-    } else {
-        restart();
-    }
-}
-
 void pcnet32::rx_irq_mask(bool masked) {
+    cpu::irq_guard guard;
     uint16_t v = masked ? csr3_ | csr3::rintm : csr3_ & ~csr3::rintm;
-    if (v != csr3_) {
+    if (v != csr3_ && state_ != hw_state::down) {
         csr3_ = v;
         csr_write(3, v);
     }
@@ -379,7 +558,7 @@ void pcnet32::rx_irq_mask(bool masked) {
 // interrupt, napi_max_rounds rounds of PCNET32_NAPI_WEIGHT at most. RINT was
 // acknowledged before the first round, and at most a ring's worth of frames
 // was waiting then, so anything left over after the last round arrived
-// later and set RINT again: unmasking it brings the interrupt straight back.
+// later and set RINT again: the interrupt comes straight back.
 void pcnet32::napi_schedule() {
     if (hooks.rx_schedule) {
         hooks.rx_schedule(hooks.ctx);
@@ -390,7 +569,6 @@ void pcnet32::napi_schedule() {
             return;
         }
     }
-    rx_irq_mask(false);
 }
 
 void pcnet32::update_missed() {
@@ -401,12 +579,16 @@ void pcnet32::update_missed() {
 }
 
 irqreturn pcnet32::interrupt() {
+    cpu::irq_guard guard;
+    if (state_ == hw_state::down) {
+        return irqreturn::none;
+    }
     uint16_t status = csr_read(0);
-    if (!(status & csr0::intr) || !open_) {
+    if (!(status & csr0::intr)) {
         return irqreturn::none;
     }
     bool rx = status & csr0::rint;
-    if (rx) {
+    if (rx && hooks.rx_schedule) {
         rx_irq_mask(true);   // napi_schedule_prep: poll owns receive now
     }
     // Acknowledge exactly what was seen (write one to clear), keep INEA.
@@ -424,6 +606,13 @@ irqreturn pcnet32::interrupt() {
     if (status & csr0::tint) {
         tx_reclaim();
     }
+    if (state_ == hw_state::initializing && (status & csr0::idon)) {
+        finish_init();
+    } else if (state_ == hw_state::running &&
+               (status & (csr0::rxon | csr0::txon)) != (csr0::rxon | csr0::txon)) {
+        pr_warn("%s: receiver or transmitter went off (CSR0 %04x): restarting\n", name, status);
+        schedule_restart();
+    }
     if (rx) {
         napi_schedule();
     }
@@ -431,12 +620,14 @@ irqreturn pcnet32::interrupt() {
 }
 
 void pcnet32::set_promisc(bool on) {
-    cpu::irq_guard guard;
-    if (on == promisc_) {
-        return;
+    {
+        cpu::irq_guard guard;
+        if (on == promisc_) {
+            return;
+        }
+        promisc_ = on;
     }
-    promisc_ = on;
-    reconfigure();
+    schedule_restart();
 }
 
 int pcnet32::set_multicast(const uint8_t (*addrs)[ETH_ALEN], size_t n) {
@@ -447,12 +638,14 @@ int pcnet32::set_multicast(const uint8_t (*addrs)[ETH_ALEN], size_t n) {
         }
         ladrf_add(filter, addrs[i]);
     }
-    cpu::irq_guard guard;
-    if (memcmp(filter, ladrf_, sizeof filter) == 0) {
-        return 0;
+    {
+        cpu::irq_guard guard;
+        if (memcmp(filter, ladrf_, sizeof filter) == 0) {
+            return 0;
+        }
+        memcpy(ladrf_, filter, sizeof filter);
     }
-    memcpy(ladrf_, filter, sizeof filter);
-    reconfigure();
+    schedule_restart();
     return 0;
 }
 
@@ -465,7 +658,7 @@ bool pcnet32::link_up() {
 
 void pcnet32::get_stats(eth_stats& out) {
     cpu::irq_guard guard;
-    if (open_) {
+    if (state_ != hw_state::down) {
         update_missed();
     }
     out = stats_;
@@ -473,11 +666,9 @@ void pcnet32::get_stats(eth_stats& out) {
 
 namespace {
 
-int op_open(eth_hw& hw, eth_rx_fn rx, void* ctx) { return static_cast<pcnet32&>(hw).open(rx, ctx); }
+int op_open(eth_hw& hw) { return static_cast<pcnet32&>(hw).open(); }
 void op_stop(eth_hw& hw) { static_cast<pcnet32&>(hw).stop(); }
-int op_xmit(eth_hw& hw, const void* frame, size_t len) {
-    return static_cast<pcnet32&>(hw).xmit(frame, len);
-}
+int op_xmit(eth_hw& hw, sk_buff* skb) { return static_cast<pcnet32&>(hw).xmit(skb); }
 int op_poll(eth_hw& hw, int budget) { return static_cast<pcnet32&>(hw).poll(budget); }
 void op_set_promisc(eth_hw& hw, bool on) { static_cast<pcnet32&>(hw).set_promisc(on); }
 int op_set_multicast(eth_hw& hw, const uint8_t (*addrs)[ETH_ALEN], size_t n) {
@@ -491,74 +682,3 @@ void op_get_stats(eth_hw& hw, eth_stats& out) { static_cast<pcnet32&>(hw).get_st
 const eth_hw_ops pcnet32::ops_table{op_open,          op_stop,    op_xmit,     op_poll,
                                     op_set_promisc,   op_set_multicast, op_link_up,
                                     op_get_stats};
-
-namespace {
-
-const char* part_name(uint16_t part) {
-    switch (part) {
-    case 0x2621: return "Am79C970A";
-    case 0x2623: return "Am79C971";
-    case 0x2624: return "Am79C972";
-    case 0x2625: return "Am79C973";
-    case 0x2627: return "Am79C975";
-    default: return "PCnet";
-    }
-}
-
-int pcnet32_probe(pci_dev& pdev, const pci_device_id&) {
-    if (ncards == PCNET32_MAX_DEVICES) {
-        pr_warn("pcnet32: static buffers for %u cards only\n", PCNET32_MAX_DEVICES);
-        return -ENOSPC;
-    }
-    if (pdev.irq < 0) {
-        return -ENODEV;
-    }
-    int err = pci_enable_device(pdev);
-    if (err) {
-        return err;
-    }
-    pci_set_master(pdev);
-    uintptr_t io = pci_iomap(pdev, 0);
-    if (!io || pdev.resource[0].type != pci_bar_type::io) {
-        return -ENODEV;
-    }
-    pcnet32& card = cards[ncards];
-    // Rings, init block and buffers in one physically contiguous block from
-    // the page allocator (KSEG0: the card sees physical = KSEG0 - 0x80000000).
-    void* dma = reinterpret_cast<void*>(
-        __get_free_pages(GFP_KERNEL | __GFP_ZERO, mm::get_order(sizeof(pcnet32_dma))));
-    if (!dma) {
-        pr_err("pcnet32: no memory for %u-byte rings\n", static_cast<unsigned>(sizeof(pcnet32_dma)));
-        return -ENOMEM;
-    }
-    err = card.init(io, pdev.irq, *new (dma) pcnet32_dma{});
-    if (err) {
-        free_pages(reinterpret_cast<unsigned long>(dma), mm::get_order(sizeof(pcnet32_dma)));
-    }
-    if (err) {
-        return err;
-    }
-    ++ncards;
-    pdev.driver_data = &card;
-    eth_hw_register(card);
-    const uint8_t* m = card.dev_addr;
-    pr_info("%s: %s (part %04x) at io 0x%lx, irq %d, MAC %02x:%02x:%02x:%02x:%02x:%02x, "
-            "rings %u/%u, link %s\n",
-            card.name, part_name(card.chip_part()), card.chip_part(),
-            static_cast<unsigned long>(pdev.resource[0].start), card.irq, m[0], m[1], m[2], m[3],
-            m[4], m[5], pcnet32::rx_ring_size, pcnet32::tx_ring_size,
-            card.link_up() ? "up" : "down");
-    if (cmdline::get_int("pcnet.selftest", 0)) {
-        eth_selftest_start(card);   // the self-test owns the card; no net_device
-    } else {
-        eth_netdev_register(card);
-    }
-    return 0;
-}
-
-constexpr pci_device_id pcnet32_ids[] = {{vendor_amd, device_lance}, {0, 0}};
-
-}  // namespace
-
-[[gnu::used, gnu::section("mipsnet_pci_drivers"), gnu::aligned(alignof(pci_driver))]]
-const pci_driver pcnet32_driver{"pcnet32", pcnet32_ids, pcnet32_probe};

@@ -1,22 +1,37 @@
 // Driver for the AMD PCnet-PCI II (Am79C970A, PCI 1022:2000; QEMU's
 // "pcnet", the Am79C973 of a real Malta is register-compatible for what is
-// used here). 32-bit I/O (DWIO), SWSTYLE 2 descriptors, static rings and
-// buffers in KSEG0 RAM handed to the controller by physical address.
+// used here). 32-bit I/O (DWIO), SWSTYLE 2 descriptors. Portable: registers
+// through kernel/io.h, memory through the DMA API (kernel/dma.h), so the
+// host unit tests run it against a simulated card (tests/unit/pcnet32_sim.h).
 //
-// DMA rules on a non-coherent MIPS: descriptors and the init block are only
-// ever touched through their uncached KSEG1 alias (after one writeback and
-// invalidate of the cached alias at setup); transmit buffers are written
-// back before their descriptor goes to the controller; receive buffers are
-// invalidated before the CPU reads a frame. A sync separates writing a
-// descriptor's address and length from handing over its OWN bit, and seeing
-// OWN clear from reading the rest.
+// DMA, as Linux's drivers/net/ethernet/amd/pcnet32.c: descriptors and the
+// init block in coherent memory (uncached on MIPS); receive buffers are
+// sk_buff data buffers mapped from_device (NET_IP_ALIGN in, so the IP
+// header is word-aligned). A frame longer than rx_copybreak goes up in its
+// ring buffer and the ring gets a fresh one; a shorter one is copied into a
+// small skb and the buffer stays. Transmit maps the skb's own data
+// to_device and frees the skb at reclaim. Descriptors are little-endian; a
+// barrier (sync) separates writing a descriptor's address and length from
+// handing over its OWN bit, and seeing OWN clear from reading the rest.
+//
+// Context, as Linux's NAPI drivers: the interrupt handler acknowledges
+// CSR0, reclaims transmits, masks only the receive interrupt (CSR3 RINTM)
+// and schedules the poll; the poll runs with interrupts on, masking them
+// only around one descriptor's hand-over and each RAP/RDP pair. The
+// transmit queue is stopped inside xmit's critical section when it takes
+// the last descriptor and woken by reclaim. A restart (mode or filter
+// change, the card's transmitter or receiver gone off) never waits with
+// interrupts masked: a timer drains the transmit ring, stops the card and
+// issues INIT; IDON (its interrupt, or the timer seeing it) sends STRT.
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
 
 #include "drivers/net/eth_hw.h"
 #include "drivers/net/pcnet32_hw.h"
+#include "kernel/dma.h"
 #include "kernel/irq.h"
+#include "kernel/timer.h"
 
 // Ring sizes as powers of two (at most 2^9 = 512 each).
 // 128 receive descriptors: a maximal IPv4 datagram (65535 octets) arrives
@@ -24,41 +39,42 @@
 // poll waits for its softirq.
 constexpr unsigned PCNET32_RX_RING_ORDER = 7;
 constexpr unsigned PCNET32_TX_RING_ORDER = 5;   // 32 transmit descriptors
-// Buffer per descriptor: a whole frame with FCS (1518) in one buffer, in
-// whole cache lines (64 covers every MIPS32 line size).
+// Receive buffer per descriptor: a whole frame with FCS (1518).
 constexpr size_t PCNET32_BUF_SIZE = 1536;
-constexpr size_t PCNET32_DMA_ALIGN = 64;
 constexpr int PCNET32_NAPI_WEIGHT = 16;         // frames per poll() round
 constexpr unsigned PCNET32_MAX_DEVICES = 2;
+// Linux's rx_copybreak: frames up to this length are copied.
+constexpr unsigned PCNET32_RX_COPYBREAK = 200;
 
 static_assert(PCNET32_RX_RING_ORDER <= pcnet32_hw::max_ring_order);
 static_assert(PCNET32_TX_RING_ORDER <= pcnet32_hw::max_ring_order);
-static_assert(PCNET32_BUF_SIZE % PCNET32_DMA_ALIGN == 0);
 static_assert(PCNET32_BUF_SIZE >= ETH_FRAME_LEN + ETH_FCS_LEN);
 
-// What the controller reads and writes by DMA: one static block per card.
-struct alignas(PCNET32_DMA_ALIGN) pcnet32_dma {
+struct sk_buff;
+
+// What the card and the CPU share at all times (dma_alloc_coherent).
+struct pcnet32_rings {
     static constexpr unsigned rx_ring_size = 1u << PCNET32_RX_RING_ORDER;
     static constexpr unsigned tx_ring_size = 1u << PCNET32_TX_RING_ORDER;
     pcnet32_hw::rx_desc rx_ring[rx_ring_size];
     pcnet32_hw::tx_desc tx_ring[tx_ring_size];
     alignas(16) pcnet32_hw::init_block init;
-    alignas(PCNET32_DMA_ALIGN) uint8_t rx_buf[rx_ring_size][PCNET32_BUF_SIZE];
-    alignas(PCNET32_DMA_ALIGN) uint8_t tx_buf[tx_ring_size][PCNET32_BUF_SIZE];
 };
 
 class pcnet32 : public eth_hw {
 public:
-    static constexpr unsigned rx_ring_size = pcnet32_dma::rx_ring_size;
-    static constexpr unsigned tx_ring_size = pcnet32_dma::tx_ring_size;
+    static constexpr unsigned rx_ring_size = pcnet32_rings::rx_ring_size;
+    static constexpr unsigned tx_ring_size = pcnet32_rings::tx_ring_size;
 
-    // Reset, 32-bit I/O, MAC from the address PROM; the card stays stopped.
-    int init(uintptr_t io_base, int irq_line, pcnet32_dma& dma);
+    // Reset, 32-bit I/O, MAC from the address PROM, rings allocated; the
+    // card stays stopped.
+    int init(uintptr_t io_base, int irq_line);
+    void release();            // undoes init() (stopped first)
     uint16_t chip_part() const { return part_; }
 
-    int open(eth_rx_fn rx, void* ctx);
+    int open();
     void stop();
-    int xmit(const void* frame, size_t len);
+    int xmit(sk_buff* skb);
     int poll(int budget);
     void set_promisc(bool on);
     int set_multicast(const uint8_t (*addrs)[ETH_ALEN], size_t n);
@@ -66,10 +82,16 @@ public:
     void get_stats(eth_stats& out);
 
     irqreturn interrupt();     // the handler on the card's PCI line
+    bool restarting() const {
+        return state_ == hw_state::draining || state_ == hw_state::initializing;
+    }
 
+    unsigned rx_copybreak = PCNET32_RX_COPYBREAK;
     static const eth_hw_ops ops_table;
 
 private:
+    enum class hw_state : uint8_t { down, running, draining, initializing };
+
     uint16_t csr_read(unsigned n);
     void csr_write(unsigned n, uint16_t v);
     uint16_t bcr_read(unsigned n);
@@ -77,33 +99,46 @@ private:
     void reset_chip();
     bool enter_dwio();
 
+    bool rx_fill();
+    void rx_free();
+    sk_buff* rx_alloc(unsigned len);
+    bool rx_one(sk_buff*& up);
+    sk_buff* rx_take(unsigned i, size_t len);
     void init_rings();
-    int start_chip();          // INIT, wait for IDON, STRT with INEA
-    void restart();            // after a mode or filter change
-    void reconfigure();        // restart now, or when the current poll ends
-    void napi_schedule();
-    void rx_irq_mask(bool masked);
+    void load_chip(bool irq_on_idon);
+    int start_chip();
     void tx_reclaim();
+    void tx_drop_all();
+    void rx_irq_mask(bool masked);
+    void napi_schedule();
     void update_missed();
 
+    void schedule_restart();
+    static void restart_timer_fn(timer_list* t);
+    void restart_step();
+    void reinit();
+    void finish_init();
+
     uintptr_t io_ = 0;
-    pcnet32_dma* dma_ = nullptr;
-    volatile pcnet32_hw::rx_desc* rx_ring_ = nullptr;   // KSEG1 aliases
-    volatile pcnet32_hw::tx_desc* tx_ring_ = nullptr;
-    volatile pcnet32_hw::init_block* init_ = nullptr;
+    pcnet32_rings* rings_ = nullptr;
+    dma_addr_t rings_dma_ = 0;
     uint16_t part_ = 0;
-    bool open_ = false;
+    hw_state state_ = hw_state::down;
     bool promisc_ = false;
-    bool polling_ = false;
-    bool restart_pending_ = false;
+    bool restart_again_ = false;
     uint8_t ladrf_[8] = {};
     uint16_t csr3_ = 0;
-    eth_rx_fn rx_ = nullptr;
-    void* rx_ctx_ = nullptr;
     unsigned rx_next_ = 0;
+    sk_buff* rx_skb_[rx_ring_size] = {};
+    dma_addr_t rx_dma_[rx_ring_size] = {};
     unsigned tx_head_ = 0, tx_tail_ = 0, tx_count_ = 0;
-    uint16_t tx_len_[tx_ring_size] = {};
+    sk_buff* tx_skb_[tx_ring_size] = {};
+    dma_addr_t tx_dma_[tx_ring_size] = {};
+    uint16_t tx_map_len_[tx_ring_size] = {};   // padded, as mapped
+    uint16_t tx_len_[tx_ring_size] = {};       // as given, for tx_bytes
     uint16_t missed_last_ = 0;
+    unsigned long restart_deadline_ = 0;
+    timer_list restart_timer_;
     eth_stats stats_ = {};
     uint32_t merr_ = 0, babl_ = 0;
 };

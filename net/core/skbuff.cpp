@@ -394,7 +394,7 @@ void skb_trim(sk_buff* skb, unsigned int len) {
     }
 }
 
-int skb_put_padto(sk_buff* skb, unsigned int len) {
+int __skb_put_padto(sk_buff* skb, unsigned int len, bool free_on_error) {
     if (skb->len >= len) {
         return 0;
     }
@@ -402,13 +402,17 @@ int skb_put_padto(sk_buff* skb, unsigned int len) {
     if (pad > skb_tailroom(skb) || skb_cloned(skb)) {
         unsigned more = pad > skb_tailroom(skb) ? pad - skb_tailroom(skb) : 0;
         if (pskb_expand_head(skb, 0, more, GFP_ATOMIC) != 0) {
-            kfree_skb(skb);
+            if (free_on_error) {
+                kfree_skb(skb);
+            }
             return -ENOMEM;
         }
     }
     skb_put_zero(skb, pad);
     return 0;
 }
+
+int skb_put_padto(sk_buff* skb, unsigned int len) { return __skb_put_padto(skb, len, true); }
 
 int skb_copy_bits(const sk_buff* skb, int offset, void* to, int len) {
     if (offset < 0 || len < 0 || static_cast<unsigned>(offset) + static_cast<unsigned>(len) > skb->len) {

@@ -192,6 +192,8 @@ inline int pskb_trim(sk_buff* skb, unsigned int len) {
 // Zero-pads the packet to len bytes, growing the buffer if needed. On
 // failure the sk_buff is freed (as Linux) and -ENOMEM returned.
 int skb_put_padto(sk_buff* skb, unsigned int len);
+// The same; on failure the sk_buff is freed only if free_on_error.
+int __skb_put_padto(sk_buff* skb, unsigned int len, bool free_on_error);
 // Copies len bytes from offset into the packet (from data) to to: 0, or
 // -EFAULT when the range is outside the packet.
 int skb_copy_bits(const sk_buff* skb, int offset, void* to, int len);

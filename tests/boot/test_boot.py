@@ -9,6 +9,9 @@ def test_banner_cmdline_and_prompt(boot):
     q = boot("loglevel=7 hostname=testbox")
     q.expect(r"mipsnet 0\.1\.0 .*\(MIPS Malta\)")
     q.expect(r"Kernel command line: loglevel=7 hostname=testbox")
+    # L1 from Config1, L2 from Config2 (QEMU's 24Kf has none)
+    q.expect(r"CPU: caches I \d+ kB/\d+ B lines/\d+-way, D \d+ kB/\d+ B lines/\d+-way, "
+             r"(no L2|L2 \d+ kB/\d+ B lines/\d+-way)")
     q.expect(r"Memory: \d+K/131072K available")
     q.expect(r"clocksource: MIPS counter at \d+\.\d+ MHz, tick 100 Hz")
     q.expect(PROMPT, timeout=30)

@@ -6,6 +6,7 @@
 
 #include "kernel/arch/mips/cache.h"
 #include "kernel/cpu.h"
+#include "kernel/dma.h"
 #include "kernel/time.h"
 
 namespace {
@@ -38,6 +39,43 @@ TEST(mips, dma_cache_ops_keep_data_visible_uncached) {
     LONGS_EQUAL(0x21, buf[7]);
     mips::dma_cache_wback_inv(buf, sizeof buf);
     LONGS_EQUAL(0x5a, buf[8]);
+}
+
+TEST(mips, l2_geometry_is_none_or_sane) {
+    const mips::cache_info& c = mips::caches();
+    if (c.l2.line) {
+        CHECK(power_of_two(c.l2.line) && c.l2.ways >= 1 && c.l2.size % c.l2.line == 0);
+    } else {
+        LONGS_EQUAL(0, c.l2.size);
+    }
+    LONGS_EQUAL(c.dline, c.l1d.line);
+}
+
+// kernel/arch/mips/dma.cpp: coherent memory is KSEG1 over the handle's
+// physical pages; a streaming mapping's bytes reach memory (seen uncached)
+// and what the "device" wrote reaches the CPU after the unmap.
+TEST(mips, dma_api_coherent_is_uncached_and_mappings_move_data) {
+    dma_addr_t handle = 0;
+    auto* p = static_cast<uint8_t*>(dma_alloc_coherent(100, &handle, GFP_KERNEL));
+    CHECK(p != nullptr);
+    LONGS_EQUAL(mips::phys_to_kseg1(handle), reinterpret_cast<uintptr_t>(p));
+    LONGS_EQUAL(0, p[0] | p[99]);
+    dma_free_coherent(100, p, handle);
+
+    alignas(64) static uint8_t buf[256];
+    memset(buf, 0x33, sizeof buf);
+    dma_addr_t a = dma_map_single(buf + 2, 200, DMA_TO_DEVICE);
+    LONGS_EQUAL(mips::virt_to_phys(reinterpret_cast<uintptr_t>(buf + 2)), a);
+    auto* dev = reinterpret_cast<volatile uint8_t*>(mips::phys_to_kseg1(a));
+    LONGS_EQUAL(0x33, dev[0]);
+    LONGS_EQUAL(0x33, dev[199]);
+    dma_unmap_single(a, 200, DMA_TO_DEVICE);
+    a = dma_map_single(buf + 2, 200, DMA_FROM_DEVICE);
+    dev[5] = 0x44;
+    dma_unmap_single(a, 200, DMA_FROM_DEVICE);
+    LONGS_EQUAL(0x44, buf[7]);
+    LONGS_EQUAL(0x33, buf[1]);   // outside the mapping, in its first line: kept
+    CHECK(dma_mapping_error(dma_map_single(reinterpret_cast<void*>(mips::kseg1), 4, DMA_TO_DEVICE)));
 }
 
 TEST(mips, counter_rate_is_sane) {

@@ -12,13 +12,12 @@
 
 #include "drivers/net/eth_selftest.h"
 #include "kernel/uapi/errno.h"
+#include "tests/unit/net_test_util.h"
 
 namespace {
 
 struct fake_nic {
     eth_hw hw{};
-    eth_rx_fn rx = nullptr;
-    void* ctx = nullptr;
     bool opened = false, promisc = false;
     int xmit_result = 0;
     size_t mcast_n = 99;
@@ -27,17 +26,16 @@ struct fake_nic {
 };
 fake_nic* nic;
 
-int f_open(eth_hw&, eth_rx_fn rx, void* ctx) {
-    nic->rx = rx;
-    nic->ctx = ctx;
+int f_open(eth_hw& hw) {
+    CHECK_TRUE(hw.hooks.rx != nullptr);
     nic->opened = true;
     return 0;
 }
 void f_stop(eth_hw&) { nic->opened = false; }
-int f_xmit(eth_hw&, const void* frame, size_t len) {
+int f_xmit(eth_hw&, sk_buff* skb) {
     if (nic->xmit_result == 0) {
-        auto* p = static_cast<const uint8_t*>(frame);
-        nic->sent.emplace_back(p, p + len);
+        nic->sent.emplace_back(skb->data, skb->data + skb->len);
+        consume_skb(skb);   // "sent": the driver frees it
     }
     return nic->xmit_result;
 }
@@ -94,7 +92,10 @@ std::string text_of(const std::vector<uint8_t>& f) {
 
 TEST_GROUP(eth_selftest) {
     fake_nic fake;
+    net_test::leak_check leaks;
     void setup() override {
+        net_test::setup();
+        leaks = net_test::leak_check{};
         nic = &fake;
         fake.hw.ops = &fake_ops;
         strcpy(fake.hw.name, "eth9");
@@ -105,8 +106,17 @@ TEST_GROUP(eth_selftest) {
     void teardown() override {
         eth_selftest_stop(fake.hw);
         CHECK_FALSE(fake.opened);
+        fake.sent.clear();
+        fake.sent.shrink_to_fit();
+        leaks.verify();
+        net_test::teardown();
     }
-    void deliver(const std::vector<uint8_t>& f) { fake.rx(fake.ctx, f.data(), f.size()); }
+    // As the driver hands a frame up: an skb the receiver owns.
+    void deliver(const std::vector<uint8_t>& f) {
+        sk_buff* skb = dev_alloc_skb(static_cast<unsigned>(f.size()));
+        skb_put_data(skb, f.data(), static_cast<unsigned>(f.size()));
+        fake.hw.hooks.rx(fake.hw.hooks.ctx, skb);
+    }
 };
 
 TEST(eth_selftest, echo_swaps_addresses_keeps_payload_and_numbers_replies) {

@@ -1,5 +1,7 @@
 #include "kernel/arch.h"
 
+#include <stdio.h>
+
 #include "kernel/arch/mips/cache.h"
 #include "kernel/arch/mips/traps.h"
 #include "kernel/board.h"
@@ -24,8 +26,13 @@ void setup(uint32_t ram_bytes) {
     mips::trap_init();
     mips::cpu_irq_init();
     const auto& c = mips::caches();
-    pr_info("CPU: caches I %u kB/%u B lines, D %u kB/%u B lines\n", c.isize / 1024, c.iline,
-            c.dsize / 1024, c.dline);
+    char l2[48] = "no L2";
+    if (c.l2.line) {
+        snprintf(l2, sizeof l2, "L2 %u kB/%u B lines/%u-way", c.l2.size / 1024, c.l2.line,
+                 c.l2.ways);
+    }
+    pr_info("CPU: caches I %u kB/%u B lines/%u-way, D %u kB/%u B lines/%u-way, %s\n",
+            c.isize / 1024, c.iline, c.l1i.ways, c.dsize / 1024, c.dline, c.l1d.ways, l2);
     if (ram_bytes == 0 || ram_bytes > 256u << 20) {
         ram_bytes = 32u << 20;
     }

@@ -17,4 +17,16 @@ extern int resets, poweroffs, halts;
 extern uint32_t (*pci_conf_read)(unsigned bus, unsigned dev, unsigned fn, unsigned reg);
 extern void (*pci_conf_write)(unsigned bus, unsigned dev, unsigned fn, unsigned reg, uint32_t v);
 extern int (*pci_map_irq)(unsigned dev, unsigned pin);
+// Port I/O and MMIO (kernel/io.h): a simulated device claims [base,
+// base+size); offsets are from base, width 1, 2 or 4 bytes.
+struct io_region {
+    uintptr_t base;
+    uintptr_t size;
+    uint32_t (*read)(void* ctx, unsigned offset, unsigned width);
+    void (*write)(void* ctx, unsigned offset, unsigned width, uint32_t value);
+    void* ctx;
+};
+bool io_claim(io_region& region);   // false: too many devices
+void io_release(io_region& region);
+extern unsigned io_unclaimed;       // accesses no device claimed
 }  // namespace host_stub
