@@ -199,7 +199,7 @@ int pcnet32::open(eth_rx_fn rx, void* ctx) {
     rx_ = rx;
     rx_ctx_ = ctx;
     init_rings();
-    int err = request_irq(static_cast<unsigned>(irq), pcnet32_interrupt, name, this);
+    int err = request_irq(static_cast<unsigned>(irq), pcnet32_interrupt, IRQF_SHARED, name, this);
     if (err) {
         return err;
     }

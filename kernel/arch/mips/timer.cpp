@@ -49,7 +49,7 @@ void timer_init(unsigned hz) {
     cycles_per_tick = cpu::cycles_hz() / hz;
     next_compare = read_c0<cp0::count>() + cycles_per_tick;
     write_c0<cp0::compare>(next_compare);
-    if (request_irq(timer_irq, timer_interrupt, "timer", nullptr) != 0) {
+    if (request_irq(timer_irq, timer_interrupt, 0, "timer", nullptr) != 0) {
         panic("cannot get the timer interrupt");
     }
 }
