@@ -1,6 +1,10 @@
 #include <CppUTest/TestHarness.h>
 
+#include <stdio.h>
+#include <string.h>
+
 #include "kernel/irq.h"
+#include "kernel/printk.h"
 #include "kernel/uapi/errno.h"
 
 namespace {
@@ -24,6 +28,19 @@ irqreturn fake_interrupt(unsigned, void* p) {
     bool mine = d->pending;
     d->pending = false;
     return mine ? irqreturn::handled : irqreturn::none;
+}
+
+// Marks the kernel log (what dmesg shows); logged() looks only past the mark.
+int mark_serial;
+void mark_log() { pr_info("irq_test: mark %d\n", ++mark_serial); }
+bool logged(const char* text) {
+    static char buf[16384 + 1];
+    size_t n = klog::read_all(buf, sizeof buf - 1);
+    buf[n] = '\0';
+    char mark[32];
+    snprintf(mark, sizeof mark, "irq_test: mark %d\n", mark_serial);
+    const char* from = strstr(buf, mark);
+    return from && strstr(from, text) != nullptr;
 }
 
 constexpr unsigned line = 5;
@@ -154,8 +171,10 @@ TEST(irq, free_masks_and_unhandled_counts_spurious) {
 TEST(irq, stuck_line_kept_below_the_limit) {
     LONGS_EQUAL(0, request_irq(line, fake_interrupt, IRQF_SHARED, "a", &a));
     uint32_t disabled = irq_spurious_disabled_count();
+    mark_log();
     fire(100000, 101);   // 99,899 of 100,000 unclaimed
     CHECK_FALSE(irq_get_stat(line).spurious_disabled);
+    CHECK_FALSE(logged("nobody cared"));
     LONGS_EQUAL(0, masked);
     LONGS_EQUAL(disabled, irq_spurious_disabled_count());
     LONGS_EQUAL(0, irq_get_stat(line).unhandled);   // a new window
@@ -165,10 +184,15 @@ TEST(irq, stuck_line_disabled_at_the_limit) {
     LONGS_EQUAL(0, request_irq(line, fake_interrupt, IRQF_SHARED, "a", &a));
     LONGS_EQUAL(0, request_irq(line, fake_interrupt, IRQF_SHARED, "b", &b));
     uint32_t disabled = irq_spurious_disabled_count();
+    mark_log();
     fire(99999, 100);    // 99,899 unclaimed so far: the window is not over
     CHECK_FALSE(irq_get_stat(line).spurious_disabled);
     fire(1, 0);          // the 99,900th unclaimed ends the window
     CHECK_TRUE(irq_get_stat(line).spurious_disabled);
+    CHECK_TRUE(logged("irq 5: nobody cared\n"));
+    CHECK_TRUE(logged("] a\n"));   // the handlers, by name
+    CHECK_TRUE(logged("] b\n"));
+    CHECK_TRUE(logged("Disabling IRQ #5\n"));
     LONGS_EQUAL(1, masked);
     LONGS_EQUAL(disabled + 1, irq_spurious_disabled_count());
     int calls = a.calls;

@@ -196,6 +196,15 @@ TEST(proc, interrupts_uptime_meminfo) {
     LONGS_EQUAL(0, request_irq(7, handler, IRQF_SHARED, "eth1", &dev2));
     s = read_all("/proc/interrupts");
     CHECK(s.find("  eth0, eth1\n") != std::string::npos);
+    // A line nobody claims is cut off after 99,900 of 100,000 and marked.
+    auto nobody = [](unsigned, void*) { return irqreturn::none; };
+    LONGS_EQUAL(0, request_irq(8, nobody, 0, "stuck", &dev));
+    for (int i = 0; i < 100000; ++i) {
+        generic_handle_irq(8);
+    }
+    s = read_all("/proc/interrupts");
+    CHECK(s.find("  stuck  (disabled: nobody cared)\n") != std::string::npos);
+    free_irq(8, &dev);
     free_irq(7, &dev);
     free_irq(7, &dev2);
 
