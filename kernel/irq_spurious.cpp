@@ -10,6 +10,8 @@
 namespace {
 
 constexpr uint32_t irq_window = 100000;
+// Cut off at 99,900 unclaimed, as spurious.c's comment states it (its code
+// tests irqs_unhandled > 99900, one more).
 constexpr uint32_t irq_unhandled_limit = 99900;
 // Unhandled interrupts further apart than this start the count again: a
 // rare stray one is no storm (Linux: HZ/10).
