@@ -5,6 +5,7 @@ it. Prints ping RTT, echo replies per second under a flood, and the frames
 per second a PF_PACKET socket in the guest (sniff -q) receives against what
 the driver itself received in the same run (eth0's rx counter). Run as root.
 Usage: bench/net.py [FLOOD_SECONDS]"""
+import contextlib
 import os
 import re
 import subprocess
@@ -13,11 +14,11 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests/boot"))
-from qemu import Qemu  # noqa: E402
+from qemu import KERNEL, Qemu  # noqa: E402
 
 NS = f"mipsnet-bench-{os.getpid()}"
 GUEST, HOST = "10.0.9.2", "10.0.9.1"
-SECONDS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+GUEST_MAC = "52:54:00:12:34:56"   # QEMU's default for the first NIC
 
 
 def inside(*cmd, check=True):
@@ -36,7 +37,11 @@ def ping_stats(out):
     return sent, got, rtt
 
 
-def main():
+@contextlib.contextmanager
+def guest_on_tap(kernel=KERNEL):
+    """The namespace NS with tap0 (HOST/24, up), the guest booted on it with
+    ip=GUEST, ARP resolved both ways; yields the Qemu. Everything is
+    removed afterwards, whatever happens."""
     subprocess.run(["ip", "netns", "add", NS], check=True)
     q = None
     try:
@@ -44,12 +49,22 @@ def main():
         inside("sysctl", "-qw", "net.ipv6.conf.tap0.disable_ipv6=1", check=False)
         inside("ip", "addr", "add", f"{HOST}/24", "dev", "tap0")
         inside("ip", "link", "set", "tap0", "up")
-        q = Qemu(f"ip={GUEST}::{HOST}:255.255.255.0::eth0:off loglevel=3",
+        q = Qemu(f"ip={GUEST}::{HOST}:255.255.255.0::eth0:off loglevel=3", kernel=kernel,
                  wrapper=("ip", "netns", "exec", NS),
                  net=("-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no",
                       "-device", "pcnet,netdev=n0,romfile="))
         q.expect("mipsnet> ", timeout=30)
         inside("ping", "-c", "3", "-i", "0.2", GUEST)             # ARP both ways first
+        yield q
+    finally:
+        if q:
+            q.close()
+        subprocess.run(["ip", "netns", "del", NS], capture_output=True)
+
+
+def main():
+    SECONDS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    with guest_on_tap() as q:
         sent, got, rtt = ping_stats(inside("ping", "-c", "200", "-i", "0.01", "-q", GUEST))
         print(f"ping RTT (200 x 56 B): min/avg/max/mdev {'/'.join(rtt)} ms, {got}/{sent} answered")
         sent, got, rtt = ping_stats(inside("ping", "-c", "20", "-i", "0.05", "-q", "-s", "8000", GUEST))
@@ -71,10 +86,6 @@ def main():
               f"the driver received {driver} in the flood, {driver / SECONDS:.0f} frames/s; "
               f"sniff also sees the replies going out (ratio captured/driver rx {captured / max(driver, 1):.2f})")
         print(q.run("ifconfig eth0").strip())
-    finally:
-        if q:
-            q.close()
-        subprocess.run(["ip", "netns", "del", NS], capture_output=True)
 
 
 if __name__ == "__main__":

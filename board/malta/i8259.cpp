@@ -90,7 +90,7 @@ void i8259_init() {
     for (unsigned irq = 0; irq < 16; ++irq) {
         irq_set_chip(irq, &i8259_chip);
     }
-    request_irq(MIPS_CPU_IRQ_BASE + 2, cascade_interrupt, "i8259 cascade", nullptr);
+    request_irq(MIPS_CPU_IRQ_BASE + 2, cascade_interrupt, 0, "i8259 cascade", nullptr);
 }
 
 void i8259_dispatch() {

@@ -57,7 +57,7 @@ void uart_putc(char c) {
 }
 
 void uart_enable_rx_irq() {
-    if (request_irq(irq, uart_interrupt, "serial", nullptr) != 0) {
+    if (request_irq(irq, uart_interrupt, 0, "serial", nullptr) != 0) {
         pr_err("uart: IRQ %u busy, console input is polled only\n", irq);
         return;
     }

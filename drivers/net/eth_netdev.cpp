@@ -6,6 +6,7 @@
 #include "kernel/printk.h"
 #include "kernel/uapi/errno.h"
 #include "net/core/netdevice.h"
+#include "net/core/rtnetlink.h"
 #include "net/core/skbuff.h"
 #include "net/ethernet/etherdevice.h"
 
@@ -157,6 +158,9 @@ net_device* eth_netdev_register(eth_hw& hw) {
     dev->netdev_ops = &eth_netdev_ops;
     priv(dev)->hw = &hw;
     netif_napi_add(dev, &priv(dev)->napi, napi_poll);
+    // Registration runs the notifiers (ip= configures the device from
+    // them) and dev_open: all under the RTNL, as Linux's register_netdev.
+    rtnl_guard rtnl;
     if (int err = register_netdevice(dev)) {
         pr_err("%s: register_netdevice: %d\n", hw.name, err);
         free_netdev(dev);

@@ -243,7 +243,7 @@ int pcnet32::open() {
         return -ENOMEM;
     }
     init_rings();
-    int err = request_irq(static_cast<unsigned>(irq), pcnet32_interrupt, name, this);
+    int err = request_irq(static_cast<unsigned>(irq), pcnet32_interrupt, IRQF_SHARED, name, this);
     if (err) {
         rx_free();
         return err;

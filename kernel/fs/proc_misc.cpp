@@ -103,9 +103,16 @@ int interrupts_show(seq_file* m, void*) {
     seq_printf(m, "%5s %10s\n", "", "CPU0");
     for (unsigned irq = 0; irq < NR_IRQS; ++irq) {
         irq_stat s = irq_get_stat(irq);
-        if (s.name) {
-            seq_printf(m, "%4u: %10lu %8s  %s\n", irq, static_cast<unsigned long>(s.count),
-                       s.chip ? s.chip : "-", s.name);
+        if (s.name || s.spurious_disabled) {
+            seq_printf(m, "%4u: %10lu %8s ", irq, static_cast<unsigned long>(s.count),
+                       s.chip ? s.chip : "-");
+            // Handlers of a shared line comma-separated, as Linux's show_interrupts()
+            const char* sep = " ";
+            for (unsigned n = 0; const char* name = irq_action_name(irq, n); ++n) {
+                seq_printf(m, "%s%s", sep, name);
+                sep = ", ";
+            }
+            seq_printf(m, "%s\n", s.spurious_disabled ? "  (disabled: nobody cared)" : "");
         }
     }
     seq_printf(m, "%4s: %10lu\n", "ERR", static_cast<unsigned long>(irq_spurious_count()));

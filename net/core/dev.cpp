@@ -14,6 +14,7 @@
 #include "kernel/uapi/errno.h"
 #include "net/core/dev_internal.h"
 #include "net/core/netdevice.h"
+#include "net/core/rtnetlink.h"
 #include "net/core/selftest.h"
 
 net init_net;
@@ -148,6 +149,7 @@ void free_netdev(net_device* dev) {
 }
 
 int register_netdevice(net_device* dev) {
+    ASSERT_RTNL();
     if (dev->reg_state != NETREG_UNINITIALIZED) {
         return -EINVAL;
     }
@@ -174,6 +176,7 @@ int register_netdevice(net_device* dev) {
 }
 
 void unregister_netdevice(net_device* dev) {
+    ASSERT_RTNL();
     if (dev->reg_state != NETREG_REGISTERED) {
         pr_err("unregister_netdevice: %s is not registered\n", dev->name);
         return;
@@ -196,6 +199,16 @@ void unregister_netdevice(net_device* dev) {
     if (dev->refcnt) {
         pr_warn("unregister_netdevice: %s still has %d users\n", dev->name, dev->refcnt);
     }
+}
+
+int register_netdev(net_device* dev) {
+    rtnl_guard rtnl;
+    return register_netdevice(dev);
+}
+
+void unregister_netdev(net_device* dev) {
+    rtnl_guard rtnl;
+    unregister_netdevice(dev);
 }
 
 net_device* __dev_get_by_name(const char* name) {
@@ -231,6 +244,7 @@ net_device* dev_get_by_index(int ifindex) {
 }
 
 int dev_open(net_device* dev) {
+    ASSERT_RTNL();
     if (dev->reg_state != NETREG_REGISTERED) {
         return -ENODEV;
     }
@@ -251,6 +265,7 @@ int dev_open(net_device* dev) {
 }
 
 int dev_close(net_device* dev) {
+    ASSERT_RTNL();
     if (!netif_running(dev)) {
         return 0;
     }
@@ -274,6 +289,7 @@ unsigned int dev_get_flags(const net_device* dev) {
 }
 
 int dev_change_flags(net_device* dev, unsigned int flags) {
+    ASSERT_RTNL();
     constexpr unsigned settable = IFF_DEBUG | IFF_NOTRAILERS | IFF_NOARP | IFF_DYNAMIC | IFF_MULTICAST |
                                   IFF_PORTSEL | IFF_AUTOMEDIA;
     unsigned old = dev->flags;
@@ -315,6 +331,7 @@ void dev_set_rx_mode(net_device* dev) {
 }
 
 int dev_set_mtu(net_device* dev, int new_mtu) {
+    ASSERT_RTNL();
     if (new_mtu < 0 || static_cast<unsigned>(new_mtu) < dev->min_mtu ||
         static_cast<unsigned>(new_mtu) > dev->max_mtu) {
         return -EINVAL;
@@ -364,6 +381,7 @@ void netif_carrier_off(net_device* dev) {
 }
 
 int register_netdevice_notifier(notifier_block* nb) {
+    rtnl_guard rtnl;   // the replay may configure devices (ip=)
     bh_guard bh;
     int err = raw_notifier_chain_register(&netdev_chain, nb);
     if (err) {

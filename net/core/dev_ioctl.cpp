@@ -9,6 +9,7 @@
 #include "kernel/uaccess.h"
 #include "kernel/uapi/errno.h"
 #include "net/core/netdevice.h"
+#include "net/core/rtnetlink.h"
 #include "net/socket.h"
 
 namespace {
@@ -128,6 +129,7 @@ int dev_ioctl(unsigned cmd, ifreq* ifr, bool* need_copyout) {
         if (!capable(CAP_NET_ADMIN)) {
             return -EPERM;
         }
+        rtnl_guard rtnl;
         net_device* dev = __dev_get_by_name(ifr->ifr_name);
         ret = dev ? dev_ifsioc(dev, ifr, cmd) : -ENODEV;
         *need_copyout = cmd == SIOCSIFNAME;

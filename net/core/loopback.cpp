@@ -4,6 +4,7 @@
 #include "kernel/printk.h"
 #include "kernel/uapi/errno.h"
 #include "net/core/netdevice.h"
+#include "net/core/rtnetlink.h"
 #include "net/ethernet/etherdevice.h"
 
 namespace {
@@ -63,7 +64,8 @@ int loopback_net_init() {
     if (!dev) {
         return -ENOMEM;
     }
-    int err = register_netdev(dev);
+    rtnl_guard rtnl;
+    int err = register_netdevice(dev);
     if (err) {
         free_netdev(dev);
         return err;

@@ -16,7 +16,8 @@
 // net_tx_action() (NET_TX_SOFTIRQ) send them.
 //
 // Contexts: one CPU. Device registration, dev_open/dev_close and the flag
-// and address-list changes run in process context; they exclude the
+// and address-list changes run in process context under rtnl_lock()
+// (net/core/rtnetlink.h), which serializes configuring threads; they exclude the
 // softirqs with local_bh_disable() and the interrupt handlers with
 // cpu::irq_guard where those touch the same state. Drivers call
 // netif_rx(), napi_schedule(), netif_wake_queue(), netif_carrier_on/off()
@@ -185,11 +186,13 @@ net_device* alloc_netdev(size_t sizeof_priv, const char* name, void (*setup)(net
 void free_netdev(net_device* dev);
 // 0, or -EINVAL (bad name, no ndo_start_xmit, registered already), -EEXIST
 // (name taken), -ENFILE (no free "eth%d"), or ndo_init's error.
+// The caller holds the RTNL; register_netdev() takes it.
 int register_netdevice(net_device* dev);
-inline int register_netdev(net_device* dev) { return register_netdevice(dev); }
+int register_netdev(net_device* dev);
 // Closes it if up, drops what is queued for it, tells the notifiers.
+// The caller holds the RTNL; unregister_netdev() takes it.
 void unregister_netdevice(net_device* dev);
-inline void unregister_netdev(net_device* dev) { unregister_netdevice(dev); }
+void unregister_netdev(net_device* dev);
 
 inline void dev_hold(net_device* dev) {
     if (dev) {
@@ -208,7 +211,8 @@ net_device* dev_get_by_index(int ifindex);
 net_device* __dev_get_by_index(int ifindex);
 
 // 0 or -errno (ndo_open's, -ENODEV if not registered). Opening an open
-// device is 0.
+// device is 0. This and the other configuration calls below (dev_close,
+// dev_change_flags, dev_set_mtu) expect the caller to hold the RTNL.
 int dev_open(net_device* dev);
 int dev_close(net_device* dev);
 // flags with IFF_RUNNING and IFF_LOWER_UP as the link is.
@@ -292,7 +296,8 @@ struct netdev_notifier_info {
 inline net_device* netdev_notifier_info_to_dev(const void* ptr) {
     return static_cast<const netdev_notifier_info*>(ptr)->dev;
 }
-// Registering replays NETDEV_REGISTER and NETDEV_UP for the devices there.
+// Registering replays NETDEV_REGISTER and NETDEV_UP for the devices there,
+// under the RTNL (it takes it: the caller must not hold it).
 int register_netdevice_notifier(notifier_block* nb);
 int unregister_netdevice_notifier(notifier_block* nb);
 int call_netdevice_notifiers(netdev_cmd event, net_device* dev);

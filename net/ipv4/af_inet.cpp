@@ -8,6 +8,7 @@
 #include "kernel/trace.h"
 #include "kernel/uaccess.h"
 #include "kernel/uapi/errno.h"
+#include "net/core/rtnetlink.h"
 #include "net/core/dev_ioctl.h"
 #include "net/core/netdevice.h"
 #include "net/ipv4/arp.h"
@@ -264,6 +265,7 @@ int inet_arp_ioctl(unsigned cmd, unsigned long arg) {
     }
     net_device* dev = nullptr;
     r.arp_dev[IFNAMSIZ - 1] = '\0';
+    rtnl_guard rtnl;   // Linux's arp_ioctl: the device stays while the entry changes
     if (r.arp_dev[0]) {
         dev = __dev_get_by_name(r.arp_dev);
         if (!dev) {

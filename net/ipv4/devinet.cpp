@@ -10,6 +10,7 @@
 #include "kernel/softirq.h"
 #include "kernel/uapi/errno.h"
 #include "net/core/netdevice.h"
+#include "net/core/rtnetlink.h"
 #include "net/ethernet/etherdevice.h"
 #include "net/ipv4/arp.h"
 #include "net/ipv4/inetdevice.h"
@@ -249,6 +250,7 @@ in_ifaddr* inet_ifa_find(const net_device* dev, __be32 local) {
 }
 
 int inet_ifa_add(net_device* dev, __be32 local, unsigned prefixlen, __be32 broadcast, const char* label) {
+    ASSERT_RTNL();
     bh_guard bh;
     in_device* in_dev = __in_dev_get(dev);
     if (!in_dev) {
@@ -293,6 +295,7 @@ int inet_ifa_add(net_device* dev, __be32 local, unsigned prefixlen, __be32 broad
 }
 
 int inet_ifa_del(net_device* dev, __be32 local) {
+    ASSERT_RTNL();
     bh_guard bh;
     in_device* in_dev = __in_dev_get(dev);
     if (!in_dev) {
@@ -400,6 +403,7 @@ int ip_mc_dec_group(in_device* in_dev, __be32 group) {
 
 int devinet_ioctl(unsigned cmd, const char* ifname, __be32* value) {
     char devname[IFNAMSIZ];
+    rtnl_guard rtnl;   // before bh_guard: it may sleep
     bh_guard bh;
     net_device* dev = dev_of_label(ifname, devname);
     in_device* in_dev = dev ? __in_dev_get(dev) : nullptr;

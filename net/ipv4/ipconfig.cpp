@@ -174,6 +174,8 @@ int ip_config_apply(const ic_config& c, net_device* dev) {
         pr_err("IP-Config: %s is not supported; use ip=<client-ip>::<gw-ip>:<netmask>::<device>:off\n", c.autoconf);
         return -EOPNOTSUPP;
     }
+    // From the netdevice notifier: register_netdevice()'s caller or
+    // register_netdevice_notifier() holds the RTNL.
     int err = dev_open(dev);
     if (err) {
         pr_err("IP-Config: cannot open %s: error %d\n", dev->name, err);

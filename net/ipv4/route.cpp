@@ -9,6 +9,7 @@
 #include "kernel/softirq.h"
 #include "kernel/uapi/errno.h"
 #include "net/core/netdevice.h"
+#include "net/core/rtnetlink.h"
 #include "net/ipv4/inetdevice.h"
 #include "net/ipv4/ip.h"
 #include "net/ipv4/snmp.h"
@@ -385,6 +386,7 @@ int ip_rt_ioctl(unsigned cmd, const rtentry_in* rt) {
     }
     cfg.prefixlen = static_cast<unsigned>(len);
     cfg.dst = rt->rt_dst;
+    rtnl_guard rtnl;   // the device looked up stays while the route is added
     if ((cfg.dst & ~inet_make_mask(cfg.prefixlen)) != 0) {
         return -EINVAL;
     }

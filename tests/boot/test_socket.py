@@ -116,3 +116,33 @@ def test_net_tools_and_proc_net(shell):
     # Changes need the privilege the apps have, not the shell.
     assert "Operation not permitted" not in shell.run("ifconfig lo mtu 1500")
     assert re.search(r"^lo: .*  mtu 1500$", shell.run("ifconfig lo"), re.M)
+
+
+def lo_tx(shell):
+    line = next(l for l in shell.run("cat /proc/net/dev").splitlines() if l.strip().startswith("lo:"))
+    f = line.split(":", 1)[1].split()
+    return int(f[9]), int(f[8])   # transmit packets, bytes
+
+
+def test_pktgen_sends_what_it_says(shell):
+    packets, nbytes = lo_tx(shell)
+    shell.run("sniff -q -c 100 -i lo &")   # each frame is seen going out and coming back
+    shell.run("sleep 0.5")
+    out = shell.run("pktgen -i lo -c 50 -s 100", timeout=30)
+    assert re.search(r"^pktgen: 50 frames of 100 bytes sent in \d+\.\d{3} s, \d+ frames/s, "
+                     r"0 refused \(queue full\), 0 errors$", out, re.M), out
+    # (lo counts bytes after eth_type_trans, as Linux's loopback_xmit)
+    assert lo_tx(shell) == (packets + 50, nbytes + 50 * (100 - 14))
+    shell.run("sleep 0.5")
+    assert re.search(r"^100 packets captured$", shell.output, re.M), shell.output[-2000:]
+    out = shell.run("pktgen -i lo -t 0.5 -s 1514", timeout=30)
+    m = re.search(r"^pktgen: (\d+) frames of 1514 bytes sent in 0\.5\d\d s", out, re.M)
+    assert m and int(m.group(1)) > 0, out
+    # Bad arguments: usage, status 2, nothing sent.
+    packets, _ = lo_tx(shell)
+    for bad in ("pktgen -s 59", "pktgen -s 1515", "pktgen -t 0", "pktgen -d 01:02", "pktgen -x"):
+        out = shell.run(bad)
+        assert "usage: pktgen" in out and "exited with status 2" in out, out
+    out = shell.run("pktgen -i nope -c 1")
+    assert "pktgen: nope: No such device" in out and "exited with status 2" in out, out
+    assert lo_tx(shell)[0] == packets

@@ -12,6 +12,7 @@
 #include "kernel/uapi/errno.h"
 #include "net/ethernet/etherdevice.h"
 #include "tests/unit/socket_test_util.h"
+#include "net/core/rtnetlink.h"
 
 using namespace socket_test;
 using namespace ipv4_test;
@@ -186,6 +187,7 @@ TEST(af_packet, send_errors) {
     to.sll_ifindex = 99;
     LONGS_EQUAL(-ENXIO, send_ll(fd, f, to));
     to.sll_ifindex = eth->ifindex;
+    rtnl_guard rtnl;   // configuration changes below
     LONGS_EQUAL(0, dev_close(eth));
     LONGS_EQUAL(-ENETDOWN, send_ll(fd, f, to));
     LONGS_EQUAL(0, dev_open(eth));
@@ -373,6 +375,7 @@ TEST(af_packet, sock_packet_binds_by_name_and_sends_by_name) {
 
 TEST(af_packet, the_device_going_down_and_away) {
     int fd = packet_socket(SOCK_RAW, ETH_P_TEST, eth->ifindex);
+    rtnl_guard rtnl;   // configuration changes below
     LONGS_EQUAL(0, dev_close(eth));
     LONGS_EQUAL(ENETDOWN, getint(fd, SOL_SOCKET, SO_ERROR));
     LONGS_EQUAL(0, getint(fd, SOL_SOCKET, SO_ERROR));   // read once
@@ -389,6 +392,7 @@ TEST(af_packet, the_device_going_down_and_away) {
 }
 
 TEST(af_packet, binding_to_a_device_that_is_down_reports_enetdown) {
+    rtnl_guard rtnl;   // configuration changes below
     LONGS_EQUAL(0, dev_close(eth));
     int fd = packet_socket(SOCK_RAW, 0);
     sockaddr_ll sll = ll_to(eth->ifindex, ETH_P_TEST, peer_mac);

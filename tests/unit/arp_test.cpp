@@ -6,6 +6,7 @@
 
 #include "net/ipv4/proc.h"
 #include "tests/unit/ipv4_test_util.h"
+#include "net/core/rtnetlink.h"
 
 using namespace ipv4_test;
 
@@ -265,6 +266,7 @@ TEST(arp, someone_elses_frame_in_promiscuous_mode_is_ignored) {
 }
 
 TEST(arp, an_address_added_on_a_running_device_is_announced) {
+    rtnl_guard rtnl;   // configuration changes below
     LONGS_EQUAL(0, inet_ifa_add(e.eth, ipv4_addr(10, 0, 3, 1), 24, 0, nullptr));
     auto sent = only(e.eth, ETH_P_ARP);
     LONGS_EQUAL(1, sent.size());
@@ -278,6 +280,7 @@ TEST(arp, an_address_added_on_a_running_device_is_announced) {
 }
 
 TEST(arp, ifup_announces_every_address) {
+    rtnl_guard rtnl;   // configuration changes below
     dev_close(e.eth);
     take_sent(e.eth);
     LONGS_EQUAL(0, dev_open(e.eth));
@@ -365,6 +368,7 @@ TEST(arp, device_down_flushes_its_entries_and_their_queues) {
     LONGS_EQUAL(0, send_to(peer_ip));
     LONGS_EQUAL(0, arp_req_set(gw_ip, gw_mac, e.eth, true));
     LONGS_EQUAL(2, arp_tbl.entries_count);
+    rtnl_guard rtnl;   // configuration changes below
     dev_close(e.eth);
     LONGS_EQUAL(0, arp_tbl.entries_count);
     LONGS_EQUAL(1, arpstat(ARP_MIB_UNRES_DISCARDS));

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "tests/unit/ipv4_test_util.h"
+#include "net/core/rtnetlink.h"
 
 using namespace ipv4_test;
 
@@ -150,6 +151,7 @@ TEST(ip_output, no_route_and_bad_sources) {
 }
 
 TEST(ip_output, a_device_that_is_down_has_no_routes) {
+    rtnl_guard rtnl;   // configuration changes below
     dev_close(e.eth);
     LONGS_EQUAL(-ENETUNREACH, send(peer_ip, pattern(10)));
     LONGS_EQUAL(0, dev_open(e.eth));

@@ -274,9 +274,11 @@ struct env {
     net_device* eth = nullptr;
     net_test::leak_check leaks;
     recorder r;
+    unsigned long rtnl_failures = 0;
 
     void setup(bool address = true) {
         net_test::setup();
+        rtnl_failures = rtnl_assert_failures();
         init_timers();  // TIMER_SOFTIRQ, as time_init() does at boot
         leaks = net_test::leak_check{};
         cmdline::parse("");  // no ip= left by an earlier test
@@ -285,6 +287,7 @@ struct env {
         sysctl_ipfrag = ipfrag_sysctl{};
         eth = net_test::fake_etherdev();
         if (address) {
+            rtnl_guard rtnl;
             LONGS_EQUAL(0, inet_ifa_add(eth, our_ip, 24, 0, nullptr));
             fib_config def;
             def.gw = gw_ip;
@@ -302,6 +305,10 @@ struct env {
         net_test::destroy(eth);
         do_softirq();
         leaks.verify();
+        // Receive, ARP (gratuitous ones too), ICMP and timers ran in softirq
+        // context without the RTNL; none of them may have needed it.
+        LONGS_EQUAL(rtnl_failures, rtnl_assert_failures());
+        CHECK(host_stub::console.find("BUG: rtnl_lock()") == std::string::npos);
         rec = nullptr;
         net_test::teardown();
     }

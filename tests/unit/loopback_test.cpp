@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "net/core/rtnetlink.h"
 #include "net/core/selftest.h"
 #include "tests/unit/net_test_util.h"
 
@@ -116,6 +117,7 @@ TEST(loopback, frames_beyond_the_backlog_are_dropped_and_not_counted_as_sent) {
 TEST(loopback, is_not_queued_and_comes_back_up_on_open) {
     net_device* lo = init_net.loopback_dev;
     LONGS_EQUAL(0, lo->tx_queue_len);
+    rtnl_guard rtnl;   // configuration changes below
     dev_close(lo);
     LONGS_EQUAL(-ENETDOWN, dev_queue_xmit(lo_frame("down")));
     LONGS_EQUAL(0, dev_open(lo));

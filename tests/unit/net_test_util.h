@@ -11,6 +11,7 @@
 #include "kernel/mm/slab.h"
 #include "kernel/softirq.h"
 #include "net/core/netdevice.h"
+#include "net/core/rtnetlink.h"
 #include "net/ethernet/etherdevice.h"
 #include "tests/unit/host/host_stub.h"
 #include "tests/unit/mm_arena.h"
@@ -132,6 +133,7 @@ inline net_device* fake_etherdev(bool up = true) {
     skb_queue_head_init(&priv_of(dev)->sent);
     LONGS_EQUAL(0, register_netdev(dev));
     if (up) {
+        rtnl_guard rtnl;
         LONGS_EQUAL(0, dev_open(dev));
     }
     return dev;

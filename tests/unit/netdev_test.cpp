@@ -4,6 +4,7 @@
 #include <string>
 
 #include "tests/unit/net_test_util.h"
+#include "net/core/rtnetlink.h"
 
 using net_test::fake_etherdev;
 using net_test::priv_of;
@@ -129,6 +130,7 @@ TEST(netdev, private_area_is_aligned_and_zeroed) {
 TEST(netdev, open_and_close_call_the_driver_once) {
     net_device* dev = fake_etherdev(false);
     CHECK_FALSE(netif_running(dev));
+    rtnl_lock();
     LONGS_EQUAL(0, dev_open(dev));
     LONGS_EQUAL(0, dev_open(dev));
     LONGS_EQUAL(1, priv_of(dev)->opens);
@@ -140,10 +142,11 @@ TEST(netdev, open_and_close_call_the_driver_once) {
     LONGS_EQUAL(1, priv_of(dev)->stops);
     CHECK_FALSE(dev->flags & IFF_UP);
     CHECK_FALSE(netif_running(dev));
-    net_test::destroy(dev);
     net_device* unreg = alloc_etherdev(0);
     LONGS_EQUAL(-ENODEV, dev_open(unreg));
+    rtnl_unlock();
     free_netdev(unreg);
+    net_test::destroy(dev);
 }
 
 TEST(netdev, a_failing_open_leaves_it_down) {
@@ -152,7 +155,10 @@ TEST(netdev, a_failing_open_leaves_it_down) {
     net_device* dev = alloc_etherdev(sizeof(net_test::fake_priv));
     dev->netdev_ops = &ops;
     LONGS_EQUAL(0, register_netdev(dev));
-    LONGS_EQUAL(-EIO, dev_open(dev));
+    {
+        rtnl_guard rtnl;
+        LONGS_EQUAL(-EIO, dev_open(dev));
+    }
     CHECK_FALSE(netif_running(dev));
     CHECK_FALSE(dev_get_flags(dev) & (IFF_UP | IFF_RUNNING));
     unregister_netdev(dev);
@@ -196,6 +202,7 @@ TEST(netdev, promiscuity_is_counted) {
 
 TEST(netdev, change_flags_opens_closes_and_counts_the_administrator_once) {
     net_device* dev = fake_etherdev(false);
+    rtnl_lock();
     LONGS_EQUAL(0, dev_change_flags(dev, dev->flags | IFF_UP | IFF_PROMISC));
     CHECK_TRUE(netif_running(dev));
     LONGS_EQUAL(1, dev->promiscuity);
@@ -207,6 +214,7 @@ TEST(netdev, change_flags_opens_closes_and_counts_the_administrator_once) {
     CHECK_TRUE(dev->flags & IFF_PROMISC);  // the socket still wants it
     LONGS_EQUAL(0, dev_set_promiscuity(dev, -1));
     LONGS_EQUAL(0, dev_change_flags(dev, dev->flags & ~IFF_UP));
+    rtnl_unlock();
     CHECK_FALSE(netif_running(dev));
     net_test::destroy(dev);
 }
@@ -237,11 +245,13 @@ TEST(netdev, multicast_list_is_counted_per_address) {
 
 TEST(netdev, mtu_within_bounds) {
     net_device* dev = fake_etherdev();
+    rtnl_lock();
     LONGS_EQUAL(0, dev_set_mtu(dev, 576));
     LONGS_EQUAL(576, dev->mtu);
     LONGS_EQUAL(-EINVAL, dev_set_mtu(dev, 67));
     LONGS_EQUAL(-EINVAL, dev_set_mtu(dev, 1501));
     LONGS_EQUAL(-EINVAL, dev_set_mtu(dev, -1));
+    rtnl_unlock();
     LONGS_EQUAL(576, dev->mtu);
     net_test::destroy(dev);
 }
@@ -257,7 +267,10 @@ TEST(netdev, notifiers_see_the_life_of_a_device) {
     POINTERS_EQUAL(init_net.loopback_dev, event_devs[1]);
     nevents = 0;
     net_device* dev = fake_etherdev();
-    dev_set_mtu(dev, 1000);
+    {
+        rtnl_guard rtnl;
+        dev_set_mtu(dev, 1000);
+    }
     netif_carrier_off(dev);
     net_test::destroy(dev);
     const unsigned long want[] = {NETDEV_REGISTER, NETDEV_UP,   NETDEV_CHANGEMTU, NETDEV_CHANGE,

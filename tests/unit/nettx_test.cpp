@@ -4,6 +4,7 @@
 #include <initializer_list>
 
 #include "tests/unit/net_test_util.h"
+#include "net/core/rtnetlink.h"
 
 using net_test::fake_etherdev;
 using net_test::in_irq_handler;
@@ -182,7 +183,10 @@ TEST(nettx, a_driver_whose_ring_fills_stops_and_resumes) {
 }
 
 TEST(nettx, down_or_deviceless_frames_are_dropped) {
-    dev_close(dev);
+    {
+        rtnl_guard rtnl;
+        dev_close(dev);
+    }
     LONGS_EQUAL(-ENETDOWN, dev_queue_xmit(tx_frame(dev, 1)));
     LONGS_EQUAL(1, dev->stats.tx_dropped);
     sk_buff* skb = tx_frame(dev, 2);
@@ -196,6 +200,7 @@ TEST(nettx, closing_drops_what_waits) {
     dev_queue_xmit(tx_frame(dev, 1));
     dev_queue_xmit(tx_frame(dev, 2));
     {
+        rtnl_guard rtnl;   // a sleeping lock: before bottom halves go off
         bh_guard bh;  // the softirq that would run it cannot: it is still scheduled at close
         netif_wake_queue(dev);
         netif_stop_queue(dev);

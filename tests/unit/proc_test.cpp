@@ -179,7 +179,7 @@ TEST(proc, tasks_table) {
 
 TEST(proc, interrupts_uptime_meminfo) {
     irq_set_chip(6, &chip);
-    request_irq(6, handler, "pdev", &dev);
+    request_irq(6, handler, 0, "pdev", &dev);
     generic_handle_irq(6);
     generic_handle_irq(6);
     char want[64];
@@ -189,6 +189,24 @@ TEST(proc, interrupts_uptime_meminfo) {
     CHECK(s.find(want) != std::string::npos);
     CHECK(s.find(" ERR: ") != std::string::npos);
     free_irq(6, &dev);
+
+    // A shared line lists its handlers comma-separated, as Linux.
+    static int dev2;
+    LONGS_EQUAL(0, request_irq(7, handler, IRQF_SHARED, "eth0", &dev));
+    LONGS_EQUAL(0, request_irq(7, handler, IRQF_SHARED, "eth1", &dev2));
+    s = read_all("/proc/interrupts");
+    CHECK(s.find("  eth0, eth1\n") != std::string::npos);
+    // A line nobody claims is cut off after 99,900 of 100,000 and marked.
+    auto nobody = [](unsigned, void*) { return irqreturn::none; };
+    LONGS_EQUAL(0, request_irq(8, nobody, 0, "stuck", &dev));
+    for (int i = 0; i < 100000; ++i) {
+        generic_handle_irq(8);
+    }
+    s = read_all("/proc/interrupts");
+    CHECK(s.find("  stuck  (disabled: nobody cared)\n") != std::string::npos);
+    free_irq(8, &dev);
+    free_irq(7, &dev);
+    free_irq(7, &dev2);
 
     unsigned long up_s, up_cs, idle_s, idle_cs;
     CHECK(sscanf(read_all("/proc/uptime").c_str(), "%lu.%2lu %lu.%2lu", &up_s, &up_cs, &idle_s,

@@ -8,6 +8,7 @@
 #include "net/ipv4/ipconfig.h"
 #include "net/ipv4/proc.h"
 #include "tests/unit/ipv4_test_util.h"
+#include "net/core/rtnetlink.h"
 
 using namespace ipv4_test;
 
@@ -77,7 +78,10 @@ TEST(route, masks) {
 
 TEST(route, longest_prefix_wins) {
     net_device* eth1 = net_test::fake_etherdev();
-    LONGS_EQUAL(0, inet_ifa_add(eth1, ipv4_addr(172, 16, 0, 1), 16, 0, nullptr));
+    {
+        rtnl_guard rtnl;
+        LONGS_EQUAL(0, inet_ifa_add(eth1, ipv4_addr(172, 16, 0, 1), 16, 0, nullptr));
+    }
     LONGS_EQUAL(0, fib_add_route(route(ipv4_addr(192, 0, 0, 0), 16, ipv4_addr(172, 16, 0, 254))));
     LONGS_EQUAL(0, fib_add_route(route(ipv4_addr(192, 0, 2, 0), 24, ipv4_addr(10, 0, 2, 254))));
     LONGS_EQUAL(0, fib_add_route(route(ipv4_addr(192, 0, 2, 7), 32, ipv4_addr(172, 16, 0, 7))));
@@ -145,6 +149,7 @@ TEST(route, local_and_broadcast_addresses) {
 }
 
 TEST(route, addresses_bring_and_take_their_routes) {
+    rtnl_guard rtnl;   // configuration changes below
     LONGS_EQUAL(0, inet_ifa_add(e.eth, ipv4_addr(10, 0, 2, 16), 24, 0, "eth0:1"));  // secondary
     in_ifaddr* second = inet_ifa_find(e.eth, ipv4_addr(10, 0, 2, 16));
     CHECK(second->ifa_flags & IFA_F_SECONDARY);

@@ -21,10 +21,17 @@ irqreturn timer_interrupt(unsigned, void*) {
     uint32_t now = read_c0<cp0::count>();
     unsigned long ticks = 0;
     do {
-        next_compare += cycles_per_tick;
-        ++ticks;
+        do {
+            next_compare += cycles_per_tick;
+            ++ticks;
+        } while (static_cast<int32_t>(next_compare - now) <= 0);
+        write_c0<cp0::compare>(next_compare);  // also acknowledges IP7
+        // Count may have passed the new Compare before the write landed (a
+        // late handler, or QEMU's vCPU descheduled in between): then no
+        // interrupt would come until Count wraps, 25 s away. Linux's
+        // cevt-r4k.c checks the same way (-ETIME).
+        now = read_c0<cp0::count>();
     } while (static_cast<int32_t>(next_compare - now) <= 0);
-    write_c0<cp0::compare>(next_compare);  // also acknowledges IP7
     do_timer(ticks);
     return irqreturn::handled;
 }
@@ -49,7 +56,7 @@ void timer_init(unsigned hz) {
     cycles_per_tick = cpu::cycles_hz() / hz;
     next_compare = read_c0<cp0::count>() + cycles_per_tick;
     write_c0<cp0::compare>(next_compare);
-    if (request_irq(timer_irq, timer_interrupt, "timer", nullptr) != 0) {
+    if (request_irq(timer_irq, timer_interrupt, 0, "timer", nullptr) != 0) {
         panic("cannot get the timer interrupt");
     }
 }
