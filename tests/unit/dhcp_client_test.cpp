@@ -1,3 +1,4 @@
+// host-only: the scripted replies are std::vectors (no C++ library on the target).
 // The DHCP client's state machine with a virtual clock and a recording
 // transport: every state, retransmission back-off, T1/T2, expiry, NAK,
 // DECLINE, and junk that must not move it.

@@ -1,3 +1,4 @@
+// host-only: the scripted replies are std::vectors (no C++ library on the target).
 // The DHCP message codec against well-formed and malformed messages.
 #include <string.h>
 
