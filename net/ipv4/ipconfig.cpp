@@ -313,7 +313,7 @@ size_t pnp_dhcp_show(char* buf, size_t len) {
     size_t used = 0;
     auto put = [&](const char* key, const char* value) {
         int k = snprintf(buf ? buf + (used < len ? used : len) : nullptr, used < len ? len - used : 0, "%s%s%s\n",
-                         key, *key ? " " : "", value);
+                         key, *value ? " " : "", value);
         used += k > 0 ? static_cast<size_t>(k) : 0;
     };
     if (len) {
