@@ -7,12 +7,16 @@ prints one JSON object.
                (scapy-built): a wrong xid, a wrong chaddr, yiaddr 0.0.0.0
                and 255.255.255.255, truncated options, an option length
                past the end, an option-overload loop, a bad UDP checksum.
+  defend IFACE ADDR SECONDS
+               answers every ARP request for ADDR (RFC 5227 probes
+               included) as another station holding it; prints "ready"
+               once listening, then how many it answered.
 """
 import json
-import struct
 import sys
+import time
 
-from scapy.all import BOOTP, DHCP, IP, UDP, Ether, Raw, conf, sendp, sniff
+from scapy.all import ARP, BOOTP, DHCP, IP, UDP, AsyncSniffer, Ether, Raw, conf, sendp, sniff
 
 conf.verb = 0
 SERVER_MAC = "02:00:00:00:00:01"
@@ -64,9 +68,30 @@ def junk(iface):
     return {"xid": xid, "mac": mac.hex(), "sent": [name for name, _ in frames]}
 
 
+def defend(iface, addr, seconds):
+    holder = "02:00:00:00:00:50"
+    answered = []
+
+    def reply(p):
+        if ARP in p and p[ARP].op == 1 and p[ARP].pdst == addr and p[ARP].hwsrc != holder:
+            sendp(Ether(src=holder, dst=p[ARP].hwsrc) /
+                  ARP(op=2, hwsrc=holder, psrc=addr, hwdst=p[ARP].hwsrc, pdst=p[ARP].psrc), iface=iface)
+            answered.append(p[ARP].psrc)
+
+    s = AsyncSniffer(iface=iface, filter="arp", prn=reply, store=False)
+    s.start()
+    time.sleep(0.5)
+    print("ready", flush=True)
+    time.sleep(seconds)
+    s.stop()
+    return {"answered": len(answered), "from": sorted(set(answered))}
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "junk":
         print(json.dumps(junk(sys.argv[2])))
+    elif len(sys.argv) == 5 and sys.argv[1] == "defend":
+        print(json.dumps(defend(sys.argv[2], sys.argv[3], float(sys.argv[4]))))
     else:
         print(__doc__, file=sys.stderr)
         sys.exit(2)

@@ -34,7 +34,7 @@ def fields(text):
 class Dnsmasq:
     """dnsmasq inside the namespace, on tap0 (10.0.3.1) only."""
 
-    def __init__(self, netns, tmp):
+    def __init__(self, netns, tmp, extra=()):
         self.log = os.path.join(tmp, "dnsmasq.log")
         cmd = ["ip", "netns", "exec", netns, "dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--user=root",
                "--group=root", "--interface=tap0", "--bind-interfaces", "--except-interface=lo",
@@ -44,7 +44,7 @@ class Dnsmasq:
                "--host-record=gw.board.test,10.0.3.1", "--host-record=peer.board.test,10.0.3.7",
                "--cname=www.board.test,peer.board.test", "--no-resolv", "--no-hosts", "--no-ping",
                "--log-dhcp", "--log-queries", f"--log-facility={self.log}",
-               f"--dhcp-leasefile={os.path.join(tmp, 'leases')}", f"--pid-file={os.path.join(tmp, 'pid')}"]
+               f"--dhcp-leasefile={os.path.join(tmp, 'leases')}", f"--pid-file={os.path.join(tmp, 'pid')}", *extra]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
     def text(self):
@@ -68,8 +68,8 @@ def dnsmasq_ns(netns, tmp_path):
     subprocess.run(["ip", "netns", "exec", netns, "ip", "addr", "add", "10.0.3.1/24", "dev", "tap0"], check=True)
     servers = []
 
-    def start():
-        d = Dnsmasq(netns, str(tmp_path))
+    def start(*extra):
+        d = Dnsmasq(netns, str(tmp_path), extra)
         servers.append(d)
         return d
 
@@ -172,3 +172,32 @@ def test_guest_resolves_names_dnsmasq_serves(dnsmasq_ns, boot):
     out = q.run("ping -c 1 gw.board.test", timeout=60)
     assert "PING gw.board.test (10.0.3.1)" in out and "1 received" in out
     assert "query[A] gw.board.test" in d.text()
+
+
+def test_address_in_use_is_declined(dnsmasq_ns, boot):
+    # dnsmasq offers the guest 10.0.3.50, which another station (scapy)
+    # answers ARP for: the guest's RFC 5227 probe gets a reply, so it
+    # DECLINEs, waits ten seconds (RFC 2131 3.1.5) and takes another address.
+    netns, start = dnsmasq_ns
+    holder = subprocess.Popen(["ip", "netns", "exec", netns, "/usr/bin/python3", PEER, "defend", "tap0",
+                               "10.0.3.50", "40"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        declined_and_rebound(start, boot, netns)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def declined_and_rebound(start, boot, netns):
+    d = start(f"--dhcp-host={GUEST_MAC},10.0.3.50")
+    q = boot_guest(boot, netns)
+    q.expect(r"IP-Config: 10\.0\.3\.50 is in use by another station; declining it", timeout=60)
+    m = q.expect(r"IP-Config: Got DHCP answer from 10\.0\.3\.1, my address is (10\.0\.3\.\d+)", timeout=60)
+    assert m.group(1) != "10.0.3.50"
+    q.expect(PROMPT, timeout=30)
+    info = fields(q.run("cat /proc/net/dhcp"))
+    assert int(info["conflicts"]) >= 1 and int(info["declines"]) >= 1, info
+    assert info["address"] == m.group(1)
+    assert re.search(rf"DHCPDECLINE\(tap0\) 10\.0\.3\.50 {GUEST_MAC}", d.text()), d.text()[-3000:]
+    assert "inet 10.0.3.50 " not in q.run("ifconfig eth0")
