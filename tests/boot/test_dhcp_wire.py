@@ -34,11 +34,11 @@ def fields(text):
 class Dnsmasq:
     """dnsmasq inside the namespace, on tap0 (10.0.3.1) only."""
 
-    def __init__(self, netns, tmp, extra=()):
+    def __init__(self, netns, tmp, extra=(), pool="10.0.3.50,10.0.3.60"):
         self.log = os.path.join(tmp, "dnsmasq.log")
         cmd = ["ip", "netns", "exec", netns, "dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--user=root",
                "--group=root", "--interface=tap0", "--bind-interfaces", "--except-interface=lo",
-               "--dhcp-range=10.0.3.50,10.0.3.60,255.255.255.0,2m", "--dhcp-option=option:router,10.0.3.1",
+               f"--dhcp-range={pool},255.255.255.0,2m", "--dhcp-option=option:router,10.0.3.1",
                "--dhcp-option=option:dns-server,10.0.3.1", "--dhcp-option=option:T1,10",
                "--dhcp-option=option:T2,15", "--domain=board.test", "--local=/board.test/",
                "--host-record=gw.board.test,10.0.3.1", "--host-record=peer.board.test,10.0.3.7",
@@ -46,6 +46,14 @@ class Dnsmasq:
                "--log-dhcp", "--log-queries", f"--log-facility={self.log}",
                f"--dhcp-leasefile={os.path.join(tmp, 'leases')}", f"--pid-file={os.path.join(tmp, 'pid')}", *extra]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    def wait_ready(self, timeout=10):
+        """Until dnsmasq says it serves its pool (it logs that once bound)."""
+        deadline = time.monotonic() + timeout
+        while "DHCP, IP range" not in self.text():
+            assert self.proc.poll() is None, f"dnsmasq exited: {self.proc.stdout.read()!r}"
+            assert time.monotonic() < deadline, f"dnsmasq not ready: {self.text()[-2000:]}"
+            time.sleep(0.1)
 
     def text(self):
         try:
@@ -68,8 +76,8 @@ def dnsmasq_ns(netns, tmp_path):
     subprocess.run(["ip", "netns", "exec", netns, "ip", "addr", "add", "10.0.3.1/24", "dev", "tap0"], check=True)
     servers = []
 
-    def start(*extra):
-        d = Dnsmasq(netns, str(tmp_path), extra)
+    def start(*extra, pool="10.0.3.50,10.0.3.60"):
+        d = Dnsmasq(netns, str(tmp_path), extra, pool)
         servers.append(d)
         return d
 
@@ -201,3 +209,33 @@ def declined_and_rebound(start, boot, netns):
     assert info["address"] == m.group(1)
     assert re.search(rf"DHCPDECLINE\(tap0\) 10\.0\.3\.50 {GUEST_MAC}", d.text()), d.text()[-3000:]
     assert "inet 10.0.3.50 " not in q.run("ifconfig eth0")
+
+
+def test_nak_at_renewal_removes_the_address_and_restarts(dnsmasq_ns, boot, tmp_path):
+    # The server comes back with another pool and is authoritative: the
+    # renewal at T1 gets a NAK (RFC 2131 4.3.2), the guest gives its
+    # address up and gets one from the new pool (RFC 2131 4.4.4: INIT).
+    netns, start = dnsmasq_ns
+    first = start()
+    q = boot_guest(boot, netns)
+    old = q.expect(r"my address is (10\.0\.3\.\d+)", timeout=60).group(1)
+    q.expect(PROMPT, timeout=30)
+    first.close()
+    os.remove(tmp_path / "leases")
+    second = start("--dhcp-authoritative", pool="10.0.3.70,10.0.3.80")
+    second.wait_ready()
+    try:
+        q.expect(rf"IP-Config: DHCP lease of {re.escape(old)} on eth0 ended; address removed", timeout=60)
+    except AssertionError:
+        second.close()
+        raise AssertionError(f"no NAK; dnsmasq said {second.proc.stdout.read()!r}, log:\n{second.text()[-2000:]}")
+    new = q.expect(r"IP-Config: Got DHCP answer from 10\.0\.3\.1, my address is (10\.0\.3\.\d+)",
+                   timeout=60).group(1)
+    assert 70 <= int(new.rsplit(".", 1)[1]) <= 80
+    info = fields(q.run("cat /proc/net/dhcp"))
+    assert int(info["naks"]) >= 1 and info["address"] == new, info
+    assert re.search(rf"DHCPNAK\(tap0\) {re.escape(old)} {GUEST_MAC}", second.text()), second.text()[-3000:]
+    ifc = q.run("ifconfig eth0")
+    assert f"inet {new} " in ifc and f"inet {old} " not in ifc
+    route = q.run("cat /proc/net/route")
+    assert re.search(r"^eth0\t00000000\t0103000A\t0003\t", route, re.M), route
