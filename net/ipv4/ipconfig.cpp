@@ -238,6 +238,10 @@ void ip_auto_config_late() {
         return;
     }
     const char* name = ic.device[0] ? ic.device : "(any Ethernet)";
+    if (ip_config_is_dhcp(ic)) {
+        pr_warn("IP-Config: DHCP pending: device %s not found; the client starts when it registers\n", name);
+        return;
+    }
     say_config(ic, name, "Pending");
     pr_warn("IP-Config: device %s not found; it is configured when it registers\n", name);
 }

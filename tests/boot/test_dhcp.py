@@ -70,3 +70,11 @@ def test_dhcp_off_without_ip(boot):
     q.expect(PROMPT, timeout=30)
     assert q.run("cat /proc/net/dhcp").strip() == "state OFF"
     assert "DHCP" not in q.output
+
+
+def test_dhcp_waits_for_its_device(boot):
+    q = boot("ip=:::::eth1:dhcp", net=SLIRP)
+    q.expect(r"IP-Config: DHCP pending: device eth1 not found; the client starts when it registers", timeout=30)
+    q.expect(PROMPT, timeout=30)
+    assert q.run("cat /proc/net/dhcp").strip() == "state OFF"
+    assert "inet 10.0.2.15" not in q.run("ifconfig eth0")
