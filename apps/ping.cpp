@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
@@ -382,14 +383,29 @@ int pinger::run() {
     return r;
 }
 
+// A name or a dotted quad, through getaddrinfo as iputils' ping does.
+int resolve(const char* host, struct in_addr* out) {
+    struct addrinfo hints = {};
+    hints.ai_family = AF_INET;
+    hints.ai_socktype = SOCK_RAW;
+    struct addrinfo* res = nullptr;
+    int err = getaddrinfo(host, nullptr, &hints, &res);
+    if (err == 0) {
+        *out = reinterpret_cast<struct sockaddr_in*>(res->ai_addr)->sin_addr;
+        freeaddrinfo(res);
+    }
+    return err;
+}
+
 int ping_main(int argc, char** argv) {
     options o;
     if (!parse(argc, argv, &o)) {
         return usage();
     }
     struct in_addr dst;
-    if (!inet_aton(o.host, &dst)) {
-        printf("ping: %s: Name or service not known\n", o.host);
+    if (int err = resolve(o.host, &dst)) {
+        // iputils' words: "ping: NAME: Name or service not known" (gai_strerror).
+        printf("ping: %s: %s\n", o.host, err == EAI_SYSTEM ? strerror(errno) : gai_strerror(err));
         return 2;
     }
     int fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);

@@ -40,7 +40,7 @@ file(GLOB MIPSNET_TARGET_SOURCES CONFIGURE_DEPENDS
   ${CMAKE_SOURCE_DIR}/kernel/arch/mips/*.cpp ${CMAKE_SOURCE_DIR}/kernel/arch/mips/*.S
   ${CMAKE_SOURCE_DIR}/board/malta/*.cpp
   ${CMAKE_SOURCE_DIR}/drivers/*.cpp ${CMAKE_SOURCE_DIR}/drivers/*/*.cpp
-  ${CMAKE_SOURCE_DIR}/libc/*.cpp)
+  ${CMAKE_SOURCE_DIR}/libc/*.cpp ${CMAKE_SOURCE_DIR}/libc/resolv/*.cpp)
 add_library(mipsnet_kernel OBJECT ${MIPSNET_TARGET_SOURCES} ${MIPSNET_PORTABLE_SOURCES})
 target_link_libraries(mipsnet_kernel PUBLIC mipsnet_flags)
 add_dependencies(mipsnet_kernel newlib)

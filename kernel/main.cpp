@@ -82,6 +82,7 @@ task_struct* start_app(const char* name) {
 // every orphan an ending app leaves behind.
 void init_thread(void*) {
     app_set_child_reaper(current);
+    ip_auto_config_wait();   // ip=dhcp: the first lease, or a bounded wait (Linux's ip_auto_config)
     if (!cmdline::get("apps")) {
         start_app("shell");
     } else {

@@ -12,6 +12,7 @@
 #include "kernel/syscalls.h"
 #include "kernel/time.h"
 #include "kernel/uaccess.h"
+#include "kernel/utsname.h"
 #include "kernel/uapi/errno.h"
 #include "kernel/version.h"
 
@@ -25,9 +26,8 @@ long sys_sched_yield() {
 
 long sys_newuname(uapi::new_utsname* name) {
     uapi::new_utsname u{};
-    const char* host = cmdline::get("hostname");
     strncpy(u.sysname, kernel_version::sysname, sizeof u.sysname - 1);
-    strncpy(u.nodename, host && *host ? host : "malta", sizeof u.nodename - 1);
+    strncpy(u.nodename, uts_nodename(), sizeof u.nodename - 1);
     strncpy(u.release, kernel_version::release, sizeof u.release - 1);
     strncpy(u.version, kernel_version::version, sizeof u.version - 1);
     strncpy(u.machine, kernel_version::machine, sizeof u.machine - 1);

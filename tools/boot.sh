@@ -1,8 +1,9 @@
 #!/bin/sh
 # Builds the Malta image and boots it in QEMU with the serial console on this
 # terminal (Ctrl-A x quits) and user-mode networking: host port 8080 is
-# forwarded to the guest's port 80. The guest takes slirp's addresses
-# (10.0.2.15, gateway 10.0.2.2) unless an ip= argument says otherwise. Extra
+# forwarded to the guest's port 80. The guest asks slirp's DHCP server for
+# its address (ip=dhcp: 10.0.2.15, gateway 10.0.2.2, DNS 10.0.2.3) unless
+# an ip= argument says otherwise. Extra
 # arguments go to the kernel command line, e.g. tools/boot.sh loglevel=4
 set -eu
 cd "$(dirname "$0")/.."
@@ -11,7 +12,7 @@ tools/deps.sh boot
 cmake --build build/malta -j"$(nproc)" >/dev/null
 case " $* " in
   *" ip="*) ;;
-  *) set -- "ip=10.0.2.15::10.0.2.2:255.255.255.0::eth0:off" "$@" ;;
+  *) set -- "ip=dhcp" "$@" ;;
 esac
 exec qemu-system-mipsel -M malta -m 128 -nographic -vga none -no-reboot -semihosting \
   -netdev user,id=n0,hostfwd=tcp::8080-:80 -device pcnet,netdev=n0,romfile= \

@@ -1,5 +1,5 @@
-// ip= on the kernel command line (Linux's net/ipv4/ipconfig.c, static
-// configuration only).
+// ip= on the kernel command line (Linux's net/ipv4/ipconfig.c): a static
+// configuration, or DHCP (ipconfig_dhcp.cpp).
 #include "net/ipv4/ipconfig.h"
 
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include "kernel/uapi/errno.h"
 #include "net/core/netdevice.h"
 #include "net/ipv4/inetdevice.h"
+#include "net/ipv4/ipconfig_dhcp.h"
 #include "net/ipv4/route.h"
 
 namespace {
@@ -170,12 +171,21 @@ int ip_config_apply(const ic_config& c, net_device* dev) {
     if (c.off) {
         return 0;
     }
-    if (c.autoconf[0]) {
-        pr_err("IP-Config: %s is not supported; use ip=<client-ip>::<gw-ip>:<netmask>::<device>:off\n", c.autoconf);
+    if (c.autoconf[0] && !ip_config_is_dhcp(c)) {
+        // Linux: "bootp" is BOOTP without DHCP, "rarp" RARP, "both" the two.
+        pr_err("IP-Config: %s is not supported (no BOOTP or RARP client); use ip=dhcp or a static ip=\n",
+               c.autoconf);
         return -EOPNOTSUPP;
     }
     // From the netdevice notifier: register_netdevice()'s caller or
     // register_netdevice_notifier() holds the RTNL.
+    if (c.autoconf[0]) {
+        int err = ic_dhcp_start(dev);
+        if (err) {
+            pr_err("IP-Config: cannot start DHCP on %s: error %d\n", dev->name, err);
+        }
+        return err;
+    }
     int err = dev_open(dev);
     if (err) {
         pr_err("IP-Config: cannot open %s: error %d\n", dev->name, err);
@@ -216,7 +226,7 @@ void ip_auto_config() {
         pr_info("IP-Config: off\n");
         return;
     }
-    if (ic.autoconf[0]) {
+    if (ic.autoconf[0] && !ip_config_is_dhcp(ic)) {
         ip_config_apply(ic, nullptr);
         return;
     }
@@ -230,6 +240,10 @@ void ip_auto_config_late() {
         return;
     }
     const char* name = ic.device[0] ? ic.device : "(any Ethernet)";
+    if (ip_config_is_dhcp(ic)) {
+        pr_warn("IP-Config: DHCP pending: device %s not found; the client starts when it registers\n", name);
+        return;
+    }
     say_config(ic, name, "Pending");
     pr_warn("IP-Config: device %s not found; it is configured when it registers\n", name);
 }
@@ -248,8 +262,91 @@ const ic_config* ip_config_current(bool* applied) {
     return ic_valid ? &ic : nullptr;
 }
 
+bool ip_config_is_dhcp(const ic_config& c) {
+    return strcmp(c.autoconf, "dhcp") == 0 || strcmp(c.autoconf, "on") == 0 || strcmp(c.autoconf, "any") == 0;
+}
+
+void ip_auto_config_wait() {
+    if (!ic_valid || !ip_config_is_dhcp(ic) || !ic_dhcp_running()) {
+        return;
+    }
+    unsigned timeout_s = static_cast<unsigned>(cmdline::get_int("dhcp.timeout", 20));
+    if (!ic_dhcp_wait(timeout_s * 1000u)) {
+        pr_warn("IP-Config: No DHCP answer within %u s; booting on, the client keeps trying\n", timeout_s);
+    }
+}
+
+size_t ic_ntp_servers(__be32* out, size_t max) {
+    size_t n = 0;
+    dhcp_lease l;
+    if (ic_valid && ic_dhcp_lease(&l)) {
+        for (__be32 a : l.ntp) {
+            if (a && n < max) {
+                out[n++] = a;
+            }
+        }
+    }
+    if (n == 0 && ic_valid && ic.ntp && max) {
+        out[n++] = ic.ntp;   // ip='s ntp0 field: the fallback, as Linux's
+    }
+    return n;
+}
+
+size_t ntp_servers_seq_show(char* buf, size_t len) {
+    __be32 s[3];
+    size_t n = ic_ntp_servers(s, 3);
+    size_t used = 0;
+    if (len) {
+        buf[0] = '\0';
+    }
+    for (size_t i = 0; i < n; ++i) {
+        int k = snprintf(buf ? buf + (used < len ? used : len) : nullptr, used < len ? len - used : 0, "%s\n",
+                         IP4(s[i]).s);
+        used += k > 0 ? static_cast<size_t>(k) : 0;
+    }
+    return used;
+}
+
+namespace {
+
+// Linux's pnp_seq_show for a DHCP lease: domain, nameservers (ip='s dns0
+// and dns1 when the server named none), the server as bootserver.
+size_t pnp_dhcp_show(char* buf, size_t len) {
+    dhcp_lease l;
+    bool bound = ic_dhcp_lease(&l);
+    const __be32* dns = bound && l.dns[0] ? l.dns : ic.dns;
+    unsigned ndns = bound && l.dns[0] ? 3 : 2;
+    size_t used = 0;
+    auto put = [&](const char* key, const char* value) {
+        int k = snprintf(buf ? buf + (used < len ? used : len) : nullptr, used < len ? len - used : 0, "%s%s%s\n",
+                         key, *value ? " " : "", value);
+        used += k > 0 ? static_cast<size_t>(k) : 0;
+    };
+    if (len) {
+        buf[0] = '\0';
+    }
+    put("#PROTO: DHCP", "");
+    if (bound && l.domain[0]) {
+        put("domain", l.domain);
+    }
+    for (unsigned i = 0; i < ndns; ++i) {
+        if (dns[i]) {
+            put("nameserver", IP4(dns[i]).s);
+        }
+    }
+    if (bound && l.server) {
+        put("bootserver", IP4(l.server).s);
+    }
+    return used;
+}
+
+}  // namespace
+
 size_t pnp_seq_show(char* buf, size_t len) {
     int n = 0;
+    if (ic_valid && ip_config_is_dhcp(ic)) {
+        return pnp_dhcp_show(buf, len);
+    }
     if (ic_valid) {
         IP4 d0(ic.dns[0]), d1(ic.dns[1]), srv(ic.server);
         n = snprintf(buf, len, "#PROTO: MANUAL\n%s%s%s%s%s%s%s%s%s", ic.dns[0] ? "nameserver " : "", ic.dns[0] ? d0.s : "",

@@ -3,12 +3,13 @@
 //
 //   ip=<client-ip>:<server-ip>:<gw-ip>:<netmask>:<hostname>:<device>:<autoconf>:<dns0-ip>:<dns1-ip>:<ntp0-ip>
 //
-// ip=off or ip=none does nothing; ip=dhcp (bootp, rarp, both, on, any) or
-// that word in the autoconf field asks for a protocol this kernel does not
-// have, which is said and nothing is configured. A static configuration is
-// applied to its device (or the first non-loopback device) as soon as it
-// registers, or at once if it already has: the device is opened, the
-// address and the default route added.
+// ip=off or ip=none does nothing. ip=dhcp, ip=on or ip=any (or that word
+// in the autoconf field, ip=::::::dhcp) runs the DHCP client
+// (ipconfig_dhcp.h) on the device; bootp, rarp and both (Linux: BOOTP
+// without DHCP, RARP, the two) are refused with a message. A static
+// configuration is applied to its device (or the first non-loopback
+// device) as soon as it registers, or at once if it already has: the
+// device is opened, the address and the default route added.
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
@@ -47,5 +48,17 @@ void ip_auto_config_exit();   // forgets it (tests)
 // What ip= asked for, nullptr if nothing (or it was invalid); whether it
 // has been applied.
 const ic_config* ip_config_current(bool* applied);
-// /proc/net/pnp: "#PROTO: MANUAL", nameservers, the boot server.
+// /proc/net/pnp: "#PROTO: MANUAL" or "#PROTO: DHCP", the domain,
+// nameservers, the boot server (Linux's format).
 size_t pnp_seq_show(char* buf, size_t len);
+// Whether c's autoconf field asks for DHCP ("dhcp", "on", "any").
+bool ip_config_is_dhcp(const ic_config& c);
+// From init before the apps (Linux's ip_auto_config waits in kernel_init):
+// with ip=dhcp, waits for the first lease up to dhcp.timeout= seconds
+// (20), then boots on either way.
+void ip_auto_config_wait();
+// The NTP servers learned (DHCP option 42, else ip='s ntp0): up to max
+// into out, how many. For an SNTP client.
+size_t ic_ntp_servers(__be32* out, size_t max);
+// /proc/net/ipconfig/ntp_servers (Linux 5.x): one address a line.
+size_t ntp_servers_seq_show(char* buf, size_t len);

@@ -4,6 +4,7 @@
 #include "kernel/printk.h"
 #include "net/core/net_procfs.h"
 #include "net/ipv4/ipconfig.h"
+#include "net/ipv4/ipconfig_dhcp.h"
 #include "net/ipv4/proc.h"
 
 namespace {
@@ -42,4 +43,8 @@ void ipv4_proc_init() {
     proc_create_single("arp", 0444, proc_net, show_entry<arp_seq_show>);
     proc_create_single("route", 0444, proc_net, show_entry<rt_proc_show>);
     proc_create_single("pnp", 0444, proc_net, show_entry<pnp_seq_show>);
+    proc_create_single("dhcp", 0444, proc_net, show_entry<dhcp_seq_show>);
+    if (proc_dir_entry* ipconfig = proc_mkdir("ipconfig", proc_net)) {
+        proc_create_single("ntp_servers", 0444, ipconfig, show_entry<ntp_servers_seq_show>);
+    }
 }

@@ -36,7 +36,8 @@ def test_ip_config_waits_for_a_missing_device(boot):
 
 @pytest.mark.parametrize("value,message", [
     ("off", r"IP-Config: off"),
-    ("dhcp", r"IP-Config: dhcp is not supported; use ip=<client-ip>::<gw-ip>:<netmask>::<device>:off"),
+    ("bootp", r"IP-Config: bootp is not supported \(no BOOTP or RARP client\); use ip=dhcp or a static ip="),
+    ("rarp", r"IP-Config: rarp is not supported \(no BOOTP or RARP client\)"),
     ("10.0.2.300::10.0.2.2", r"IP-Config: ip=10\.0\.2\.300::10\.0\.2\.2: bad client address; nothing configured"),
     ("10.0.2.15::10.0.3.1:255.255.255.0", r"gateway not on directly connected network; nothing configured"),
 ])

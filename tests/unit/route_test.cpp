@@ -305,6 +305,13 @@ TEST(ipconfig, defaults_and_shorthands) {
     STRCMP_EQUAL("dhcp", parse_ok("dhcp").autoconf);
     STRCMP_EQUAL("bootp", parse_ok(":::::eth0:bootp").autoconf);
     STRCMP_EQUAL("any", parse_ok("any").autoconf);
+    for (const char* dhcp : {"dhcp", "on", "any", "::::::dhcp", ":::::eth0:dhcp"}) {
+        CHECK_TRUE(ip_config_is_dhcp(parse_ok(dhcp)));
+    }
+    for (const char* other : {"bootp", "rarp", "both", "10.0.2.15"}) {
+        CHECK_FALSE(ip_config_is_dhcp(parse_ok(other)));
+    }
+    STRCMP_EQUAL("eth0", parse_ok(":::::eth0:dhcp").device);
 }
 
 TEST(ipconfig, bad_strings_say_why) {
@@ -364,11 +371,15 @@ TEST(ipconfig, applied_at_once_to_a_device_already_there) {
     STRCMP_EQUAL("#PROTO: MANUAL\nnameserver 10.0.2.3\nbootserver 10.0.2.4\n", buf);
 }
 
-TEST(ipconfig, dhcp_is_not_supported_and_says_so) {
-    cmdline::parse("ip=dhcp");
-    ip_auto_config();
-    POINTERS_EQUAL(nullptr, ip_config_current(nullptr));
-    CHECK(host_stub::console.find("IP-Config: dhcp is not supported") != std::string::npos);
+TEST(ipconfig, bootp_rarp_and_both_are_refused_and_say_so) {
+    for (const char* proto : {"bootp", "rarp", "both"}) {
+        std::string arg = std::string("ip=") + proto;
+        cmdline::parse(arg.c_str());
+        ip_auto_config();
+        POINTERS_EQUAL(nullptr, ip_config_current(nullptr));
+        std::string said = std::string("IP-Config: ") + proto + " is not supported (no BOOTP or RARP client)";
+        CHECK(host_stub::console.find(said) != std::string::npos);
+    }
     cmdline::parse("ip=10.0.2.999");
     ip_auto_config();
     POINTERS_EQUAL(nullptr, ip_config_current(nullptr));
