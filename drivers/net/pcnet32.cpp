@@ -201,7 +201,7 @@ void pcnet32::load_chip(bool irq_on_idon) {
     const dma_addr_t ib = rings_dma_ + offsetof(pcnet32_rings, init);
     csr_write(1, static_cast<uint16_t>(ib));
     csr_write(2, static_cast<uint16_t>(ib >> 16));
-    csr3_ = static_cast<uint16_t>((csr3_ & csr3::rintm) | csr3::dxsuflo |
+    csr3_ = static_cast<uint16_t>((csr3_ & (csr3::rintm | csr3::missm)) | csr3::dxsuflo |
                                   (irq_on_idon ? 0 : csr3::idonm));
     csr_write(3, csr3_);
     csr_write(4, csr4_value);
@@ -526,6 +526,12 @@ bool pcnet32::rx_one(sk_buff*& up) {
 // NAPI poll: the stack runs in hooks.rx with interrupts as the caller has
 // them (on, in NET_RX_SOFTIRQ); only rx_one() masks them.
 int pcnet32::poll(int budget) {
+    {
+        cpu::irq_guard guard;
+        if (state_ != hw_state::down) {
+            update_missed();   // MISS is masked while polling: 16 bits must not wrap unseen
+        }
+    }
     int work = 0;
     while (work < budget) {
         sk_buff* skb = nullptr;
@@ -543,9 +549,15 @@ int pcnet32::poll(int budget) {
     return work;
 }
 
+// While the poll owns receive, the card's receive and missed-frame
+// interrupts are masked (Linux's pcnet32_poll masks CSR3 likewise): with the
+// ring full, every frame on the wire sets MISS, and an interrupt per frame
+// would starve the lines behind IRQ 10 on the i8259s (the console's IRQ 4
+// among them). The poll reads CSR112 instead, every round.
 void pcnet32::rx_irq_mask(bool masked) {
+    constexpr uint16_t napi_masks = csr3::rintm | csr3::missm;
     cpu::irq_guard guard;
-    uint16_t v = masked ? csr3_ | csr3::rintm : csr3_ & ~csr3::rintm;
+    uint16_t v = masked ? csr3_ | napi_masks : csr3_ & ~napi_masks;
     if (v != csr3_ && state_ != hw_state::down) {
         csr3_ = v;
         csr_write(3, v);

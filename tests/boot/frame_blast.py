@@ -4,9 +4,10 @@ Runs inside a test's or benchmark's network namespace with an AF_PACKET
 socket on the tap device QEMU's NIC is attached to, and prints one JSON
 object when done:
 
-  send IFACE DST_MAC SIZE SECONDS [raw|badcsum]
+  send IFACE DST_MAC SIZE SECONDS [raw|badcsum] [RATE]
                                      frames of SIZE bytes (without FCS) to
-                                     DST_MAC, back to back for SECONDS:
+                                     DST_MAC for SECONDS, back to back or
+                                     at most RATE frames a second:
                                      {"sent", "nobufs", "seconds"}. raw:
                                      EtherType 0x88B5 (IEEE 802 local
                                      experimental); badcsum: IPv4 between
@@ -51,7 +52,7 @@ def bad_ipv4(size):
     return hdr[:10] + struct.pack("!H", csum) + hdr[12:] + bytes(total - len(hdr))
 
 
-def send(iface, dst, size, seconds, kind="raw"):
+def send(iface, dst, size, seconds, kind="raw", rate=0.0):
     etype = ETH_P_IP if kind == "badcsum" else ETH_P_BLAST
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(etype))
     s.bind((iface, etype))
@@ -73,8 +74,12 @@ def send(iface, dst, size, seconds, kind="raw"):
                 if e.errno not in (errno.ENOBUFS, errno.EAGAIN):
                     raise
                 nobufs += 1
-        if time.monotonic() >= end:
+        now = time.monotonic()
+        if now >= end:
             break
+        ahead = start + sent / rate - now if rate else 0
+        if ahead > 0:
+            time.sleep(min(ahead, end - now))
     return {"sent": sent, "nobufs": nobufs, "seconds": time.monotonic() - start}
 
 
@@ -110,7 +115,8 @@ def count(iface, src, seconds):
 def main():
     mode, iface, mac, *rest = sys.argv[1:]
     if mode == "send":
-        out = send(iface, mac, int(rest[0]), float(rest[1]), *rest[2:3])
+        out = send(iface, mac, int(rest[0]), float(rest[1]), *rest[2:3],
+                   *[float(r) for r in rest[3:4]])
     elif mode == "count":
         out = count(iface, mac, float(rest[0]))
     else:
