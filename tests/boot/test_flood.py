@@ -4,8 +4,9 @@ namespace; the blast's frames are IPv4 with a bad header checksum, so that
 the guest counts them in Ip: InHdrErrors and not in eth0's drop column,
 which then holds only what the driver missed) while shell commands are
 typed at the serial console: each must answer within a second, the guest
-must still answer ping afterwards, its counters must account for every frame QEMU took off the tap (received, or
-counted as missed/dropped when the ring overflowed), and nothing may panic.
+must still answer ping afterwards, its counters must account for every
+frame QEMU took off the tap (received, or counted as missed/dropped when
+the ring overflowed), and nothing may panic.
 Root only; nothing leaves the namespace.
 
 The raw blast runs at BLAST_RATE frames a second: far more than the guest
