@@ -2,6 +2,7 @@
 
 #include "kernel/cpu.h"
 #include "kernel/printk.h"
+#include "kernel/random.h"
 #include "kernel/uapi/errno.h"
 
 namespace {
@@ -68,6 +69,7 @@ void generic_handle_irq(unsigned irq) {
     }
     irq_desc& d = irq_table[irq];
     ++d.count;
+    add_interrupt_randomness(irq);
     if (!d.handler || d.handler(irq, d.dev_id) == irqreturn::none) {
         ++spurious;
     }

@@ -51,6 +51,8 @@ enum sock_flags : unsigned {
 // sk_userlocks
 constexpr uint8_t SOCK_SNDBUF_LOCK = 1;
 constexpr uint8_t SOCK_RCVBUF_LOCK = 2;
+constexpr uint8_t SOCK_BINDADDR_LOCK = 4;   // bind() chose the address: disconnect keeps it
+constexpr uint8_t SOCK_BINDPORT_LOCK = 8;   // bind() chose the port: disconnect keeps it
 
 // sk_state for datagram sockets, TCP's numbering (include/net/tcp_states.h).
 constexpr uint8_t TCP_ESTABLISHED = 1;
@@ -62,7 +64,8 @@ struct sock {
     // sock_common
     uint16_t sk_family;
     uint8_t sk_state;
-    uint8_t sk_reuse;
+    uint8_t sk_reuse;             // SO_REUSEADDR
+    uint8_t sk_reuseport;         // SO_REUSEPORT
     int sk_bound_dev_if;          // SO_BINDTODEVICE, 0: any
     int sk_refcnt;                // sock_hold/sock_put (atomic)
     list_head sk_node;            // on the protocol's list of sockets
@@ -130,6 +133,9 @@ struct proto {
     int (*hash)(struct sock* sk) = nullptr;          // onto the protocol's lookup table
     void (*unhash)(struct sock* sk) = nullptr;
     void (*shutdown)(struct sock* sk, int how) = nullptr;
+    // A local port (host order; 0: any free one) for sk, onto the table:
+    // 0, or nonzero when it is taken (Linux's get_port).
+    int (*get_port)(struct sock* sk, unsigned short snum) = nullptr;
     // Set by proto_register:
     kmem_cache* slab = nullptr;            // obj_size objects, named after the protocol
     list_head node{};             // on proto_list

@@ -109,6 +109,9 @@ int sock_setsockopt(socket* sock, int, int optname, const void* optval, unsigned
     case SO_REUSEADDR:
         sk->sk_reuse = valbool;
         return 0;
+    case SO_REUSEPORT:
+        sk->sk_reuseport = valbool;
+        return 0;
     case SO_TYPE:
     case SO_PROTOCOL:
     case SO_DOMAIN:
@@ -202,6 +205,7 @@ int sock_getsockopt(socket* sock, int, int optname, void* optval, int* optlen) {
     case SO_SNDBUF: v.val = sk->sk_sndbuf; break;
     case SO_RCVBUF: v.val = sk->sk_rcvbuf; break;
     case SO_REUSEADDR: v.val = sk->sk_reuse; break;
+    case SO_REUSEPORT: v.val = sk->sk_reuseport; break;
     case SO_KEEPALIVE: v.val = 0; break;
     case SO_TYPE: v.val = sk->sk_type; break;
     case SO_PROTOCOL: v.val = sk->sk_protocol; break;

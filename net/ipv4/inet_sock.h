@@ -25,6 +25,8 @@ static_assert(sizeof(sockaddr_in) == 16);
 
 // IPPROTO_MAX: protocols at or past it are EINVAL (include/uapi/linux/in.h).
 constexpr int IPPROTO_MAX = 263;
+// Ports below it need CAP_NET_BIND_SERVICE (include/net/sock.h).
+constexpr unsigned short PROT_SOCK = 1024;
 
 // SOL_IP options (include/uapi/linux/in.h; the same on MIPS).
 constexpr int IP_TOS = 1;
@@ -55,7 +57,9 @@ struct inet_sock {
     __be32 inet_saddr;           // source for sends (0: the route's)
     __be32 inet_rcv_saddr;       // bound address (0: any)
     __be32 inet_daddr;           // connected peer (0: none)
-    uint16_t inet_num;           // raw: the protocol
+    uint16_t inet_num;           // local port, host order (raw: the protocol); 0: unbound
+    __be16 inet_sport;           // htons(inet_num)
+    __be16 inet_dport;           // connected peer's port (0: none)
     int uc_ttl;                  // -1: the default (64)
     uint8_t tos;
     uint8_t pmtudisc;            // IP_PMTUDISC_*
@@ -98,6 +102,9 @@ int inet_dgram_connect(socket* sock, sockaddr* uaddr, int addr_len, int flags);
 int inet_getname(socket* sock, sockaddr* uaddr, int peer);
 int inet_ioctl(socket* sock, unsigned cmd, unsigned long arg);
 int inet_shutdown(socket* sock, int how);
+// A local port for a socket that sends or connects unbound (Linux's
+// inet_autobind): 0, or -EAGAIN when no ephemeral port is free.
+int inet_autobind(struct sock* sk);
 int inet_sendmsg(socket* sock, msghdr* msg, size_t size);
 int inet_recvmsg(socket* sock, msghdr* msg, size_t size, int flags);
 // ip4_datagram_connect: the peer for a datagram socket (AF_UNSPEC disconnects).

@@ -15,6 +15,7 @@
 #include "net/core/sock.h"
 #include "net/ipv4/af_inet.h"
 #include "net/ipv4/inet_sock.h"
+#include "net/ipv4/udp.h"
 #include "net/packet/af_packet.h"
 #include "net/socket.h"
 #include "tests/unit/ipv4_test_util.h"
@@ -45,6 +46,7 @@ struct env {
         sock_init();
         LONGS_EQUAL(0, inet_family_init());
         raw_init();
+        udp_init();
         LONGS_EQUAL(0, packet_init());
         set_privileged(privileged);
     }
@@ -54,6 +56,7 @@ struct env {
         do_softirq();
         LONGS_EQUAL(0, sockets_in_use());
         LONGS_EQUAL(0, socks_allocated());
+        udp_exit();
         raw_exit();
         uaccess_set_range(saved_range.lo, saved_range.hi);
         ip.teardown();
