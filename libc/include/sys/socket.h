@@ -82,6 +82,7 @@ struct linger {
 #define SOL_SOCKET 0xffff
 #define SOL_IP 0
 #define SOL_RAW 255
+#define SOL_UDP 17
 #define SOL_PACKET 263
 
 /* SOL_SOCKET options (MIPS). */
