@@ -1,6 +1,8 @@
 // udpecho: the UDP Echo service (RFC 862): every datagram that arrives on
 // the port goes back to its sender as it came. One socket serves any
-// number of clients, datagram by datagram.
+// number of clients, datagram by datagram. With -D it is the Discard
+// service (RFC 863, port 9) instead: datagrams counted and dropped, which
+// is what a receive benchmark wants.
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -8,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "apps/net_util.h"
@@ -18,25 +21,31 @@ namespace {
 constexpr size_t MAX_DATAGRAM = 65536;   // 65507 octets is the largest over IPv4
 
 int usage() {
-    fprintf(stderr, "usage: udpecho [-p port] [-c count] [-v]\n");
+    fprintf(stderr, "usage: udpecho [-D] [-p port] [-c count] [-t idle-secs] [-v]\n");
     return 2;
 }
 
 int udpecho_main(int argc, char** argv) {
-    int port = 7;   // RFC 862
+    int port = 0;
     long count = -1;
-    bool verbose = false;
+    int idle_s = 0;
+    bool verbose = false, discard = false;
     netapp::args a{argc, argv};
-    while (a.next("pc")) {
+    while (a.next("pct")) {
         if (a.operand) {
             return usage();
         }
         switch (a.opt) {
+        case 'D': discard = true; break;
+        case 't': idle_s = atoi(a.value); break;
         case 'p': port = atoi(a.value); break;
         case 'c': count = atol(a.value); break;
         case 'v': verbose = true; break;
         default: return usage();
         }
+    }
+    if (!port) {
+        port = discard ? 9 : 7;   // RFC 863, RFC 862
     }
     if (a.error || port <= 0 || port > 65535) {
         return usage();
@@ -58,9 +67,14 @@ int udpecho_main(int argc, char** argv) {
         fprintf(stderr, "udpecho: no memory\n");
         return 1;
     }
-    printf("udpecho: listening on port %d\n", port);
+    if (idle_s > 0) {
+        struct timeval tv = {idle_s, 0};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    }
+    printf("udpecho: %s on port %d\n", discard ? "discarding" : "listening", port);
     fflush(stdout);
     unsigned long echoed = 0, failed = 0;
+    unsigned long long octets = 0;
     while (count < 0 || static_cast<long>(echoed + failed) < count) {
         struct sockaddr_in from = {};
         socklen_t fromlen = sizeof from;
@@ -69,8 +83,15 @@ int udpecho_main(int argc, char** argv) {
             if (errno == ECONNREFUSED || errno == EINTR) {
                 continue;   // a client went away: an ICMP error about an earlier echo
             }
-            perror("udpecho: recvfrom");
-            break;
+            if (errno != EAGAIN) {
+                perror("udpecho: recvfrom");
+            }
+            break;   // EAGAIN: -t's idle time ran out
+        }
+        octets += static_cast<unsigned long long>(n);
+        if (discard) {
+            ++echoed;
+            continue;
         }
         if (sendto(fd, buf, static_cast<size_t>(n), 0, reinterpret_cast<struct sockaddr*>(&from), fromlen) < 0) {
             ++failed;
@@ -84,7 +105,11 @@ int udpecho_main(int argc, char** argv) {
             fflush(stdout);
         }
     }
-    printf("udpecho: %lu echoed, %lu not sent\n", echoed, failed);
+    if (discard) {
+        printf("udpecho: %lu datagrams (%llu octets) discarded\n", echoed, octets);
+    } else {
+        printf("udpecho: %lu echoed, %lu not sent\n", echoed, failed);
+    }
     free(buf);
     close(fd);
     return 0;
@@ -93,4 +118,4 @@ int udpecho_main(int argc, char** argv) {
 }  // namespace
 
 [[gnu::used, gnu::section("mipsnet_apps"), gnu::aligned(alignof(app_desc))]] const app_desc udpecho_app{
-    "udpecho", udpecho_main, "UDP echo server (RFC 862): udpecho [-p port] [-c count] [-v]", APP_PRIVILEGED, 0};
+    "udpecho", udpecho_main, "UDP echo (RFC 862) or discard (-D, RFC 863) server: udpecho [-D] [-p port] [-c n] [-t idle-s] [-v]", APP_PRIVILEGED, 0};
