@@ -91,6 +91,11 @@ int ip_finish_output2(sk_buff* skb, const rtable& rt) {
 // payload in 8-octet multiples except the last (RFC 791 3.2), options
 // without the copy flag only in the first.
 int ip_do_fragment(sk_buff* skb, const rtable& rt) {
+    if (skb_checksum_help(skb)) {   // the sum covers the whole datagram: before it is cut
+        IP_INC_STATS(IPSTATS_MIB_FRAGFAILS);
+        kfree_skb(skb);
+        return -ENOMEM;
+    }
     iphdr* iph = ip_hdr(skb);
     unsigned hlen = iph->ihl() * 4;
     unsigned mtu = rt.rt_mtu;

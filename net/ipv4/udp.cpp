@@ -228,8 +228,8 @@ void udp4_mcast_deliver(sk_buff* skb, const udphdr* uh, __be32 saddr, __be32 dad
 // RFC 768: a zero checksum means none was computed; anything else must
 // sum to zero over the pseudo-header and the datagram (RFC 1122 4.1.3.4).
 bool udp_checksum_ok(sk_buff* skb, const udphdr* uh, unsigned ulen) {
-    if (!uh->check || skb->ip_summed == CHECKSUM_UNNECESSARY) {
-        return true;
+    if (!uh->check || skb->ip_summed == CHECKSUM_UNNECESSARY || skb->ip_summed == CHECKSUM_PARTIAL) {
+        return true;   // PARTIAL: ours, over lo, never on a wire (Linux's skb_csum_unnecessary)
     }
     const iphdr* iph = ip_hdr(skb);
     if (skb->ip_summed == CHECKSUM_COMPLETE &&

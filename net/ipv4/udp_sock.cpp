@@ -1,6 +1,7 @@
 // UDP's socket side (Linux's net/ipv4/udp.c): udp_prot with sending
 // (the header and its checksum, UDP_CORK), receiving, the options and
 // ioctls, and /proc/net/udp.
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,10 +49,29 @@ route_result udp_route(struct sock* sk, flowi4* fl4) {
     return r;
 }
 
+// The header's checksum over the pseudo-header (RFC 768). Through a device
+// that fills sums in (lo), only the pseudo-header's part, the rest left to
+// it as CHECKSUM_PARTIAL (Linux's udp4_hwcsum); otherwise the whole sum,
+// from data_sum (the payload's, summed while it was copied) when known.
+void udp_set_csum(sk_buff* skb, const flowi4& fl4, const rtable& rt, const __wsum* data_sum) {
+    auto* uh = reinterpret_cast<udphdr*>(skb->data);
+    unsigned ulen = skb->len;
+    uh->check = 0;
+    if ((rt.dev->features & NETIF_F_HW_CSUM) && ulen + sizeof(iphdr) <= rt.rt_mtu) {
+        skb_partial_csum_set(skb, skb->data, offsetof(udphdr, check));
+        uh->check = static_cast<__sum16>(~csum_tcpudp_magic(fl4.saddr, fl4.daddr, ulen, IPPROTO_UDP, 0));
+        return;
+    }
+    __wsum sum = data_sum ? csum_partial(uh, sizeof *uh, *data_sum) : csum_partial(skb->data, static_cast<int>(ulen), 0);
+    uh->check = csum_tcpudp_magic(fl4.saddr, fl4.daddr, ulen, IPPROTO_UDP, sum);
+    if (!uh->check) {
+        uh->check = CSUM_MANGLED_0;
+    }
+}
+
 // skb->data at the UDP header's room, the payload after it: the header
-// filled in, summed over the pseudo-header (RFC 768), and sent (Linux's
-// udp_send_skb). Consumes skb.
-int udp_send_skb(struct sock* sk, sk_buff* skb, flowi4* fl4, __be16 dport) {
+// filled in and sent (Linux's udp_send_skb). Consumes skb.
+int udp_send_skb(struct sock* sk, sk_buff* skb, flowi4* fl4, __be16 dport, const __wsum* data_sum) {
     inet_sock* inet = inet_sk(sk);
     route_result r = udp_route(sk, fl4);
     if (r.err) {
@@ -67,11 +87,7 @@ int udp_send_skb(struct sock* sk, sk_buff* skb, flowi4* fl4, __be16 dport) {
     uh->source = inet->inet_sport;
     uh->dest = dport;
     uh->len = htons(static_cast<uint16_t>(ulen));
-    uh->check = 0;
-    uh->check = csum_tcpudp_magic(fl4->saddr, fl4->daddr, ulen, IPPROTO_UDP, csum_partial(skb->data, ulen, 0));
-    if (!uh->check) {
-        uh->check = CSUM_MANGLED_0;
-    }
+    udp_set_csum(skb, *fl4, r.rt, data_sum);
     skb->priority = sk->sk_priority;
     skb->mark = sk->sk_mark;
     ip_xmit_opts o;
@@ -110,7 +126,7 @@ int udp_push_pending_frames(struct sock* sk) {
         return 0;
     }
     up->pending = nullptr;
-    return udp_send_skb(sk, skb, &up->pending_fl, up->pending_dport);
+    return udp_send_skb(sk, skb, &up->pending_fl, up->pending_dport, nullptr);
 }
 
 void udp_flush_pending_frames(struct sock* sk) {
@@ -218,7 +234,8 @@ int udp_sendmsg(struct sock* sk, msghdr* msg, size_t len) {
     }
     skb_reserve(skb, IP_MAX_HEADROOM);
     skb_put(skb, sizeof(udphdr));
-    if (skb_copy_datagram_from_msg(skb, msg, static_cast<int>(len))) {
+    __wsum data_sum;
+    if (!csum_and_copy_from_iter_full(skb_put(skb, static_cast<unsigned>(len)), len, &data_sum, &msg->msg_iter)) {
         kfree_skb(skb);
         return -EFAULT;
     }
@@ -228,7 +245,7 @@ int udp_sendmsg(struct sock* sk, msghdr* msg, size_t len) {
         up->pending_dport = d.dport;
         return static_cast<int>(len);
     }
-    err = udp_send_skb(sk, skb, &fl4, d.dport);
+    err = udp_send_skb(sk, skb, &fl4, d.dport, &data_sum);
     return err ? err : static_cast<int>(len);
 }
 

@@ -25,8 +25,9 @@ def udp_counters(q):
     return {k: int(v) for k, v in zip(rows[0][1:], rows[1][1:])}
 
 
-def test_echo_server_and_nc_over_loopback(boot):
-    q = boot("")
+@pytest.mark.parametrize("append", ["", "lo.verify_csum=1"])
+def test_echo_server_and_nc_over_loopback(boot, append):
+    q = boot(append)
     q.expect(PROMPT, timeout=30)
     q.run("run udpecho -v &")
     q.expect("udpecho: listening on port 7")
@@ -45,6 +46,7 @@ def test_echo_server_and_nc_over_loopback(boot):
     q.expect(r"run: nc \(pid \d+\) exited with status 0", timeout=10)
     c = udp_counters(q)
     assert c["InDatagrams"] == 2 and c["OutDatagrams"] == 2 and c["InErrors"] == 0, c
+    assert c["InCsumErrors"] == 0, c   # with lo.verify_csum=1 both sums were checked
     # The unprivileged shell may not take a port below 1024 (EACCES = 13),
     # and TCP is refused by nc with a message.
     out = q.run("nc -u -l 9")
