@@ -261,11 +261,24 @@ int sock_get_timestamp(struct sock* sk, uapi::timeval* userstamp) {
     return copy_to_user(userstamp, &tv, sizeof tv);
 }
 
-void sock_recv_timestamp(msghdr*, struct sock* sk, const sk_buff* skb) {
+void sock_recv_timestamp(msghdr* msg, struct sock* sk, const sk_buff* skb) {
     // The frame's receive time in wall-clock terms: skb->tstamp is monotonic.
     uint64_t mono = skb->tstamp ? skb->tstamp : ktime_get_ns();
-    sk->sk_stamp = mono + (ktime_get_real_ns() - ktime_get_ns());
+    uint64_t real = mono + (ktime_get_real_ns() - ktime_get_ns());
+    sk->sk_stamp = real;
     sock_set_flag(sk, SOCK_TSTAMP_SET);
+    if (!msg || !sock_flag(sk, SOCK_RCVTSTAMP)) {
+        return;
+    }
+    auto sec = static_cast<int32_t>(real / 1000000000u);
+    auto ns = static_cast<int32_t>(real % 1000000000u);
+    if (sock_flag(sk, SOCK_RCVTSTAMPNS)) {
+        uapi::timespec ts{sec, ns};
+        put_cmsg(msg, SOL_SOCKET, SCM_TIMESTAMPNS, sizeof ts, &ts);
+    } else {
+        uapi::timeval tv{sec, ns / 1000};
+        put_cmsg(msg, SOL_SOCKET, SCM_TIMESTAMP, sizeof tv, &tv);
+    }
 }
 
 // proto_ops defaults: what a family without the operation answers.

@@ -46,6 +46,7 @@ enum sock_flags : unsigned {
     SOCK_RXQ_OVFL,
     SOCK_NOSPACE_FLAG,
     SOCK_TSTAMP_SET,    // sk_stamp holds a frame's time (SIOCGSTAMP)
+    SOCK_RCVTSTAMPNS,   // SO_TIMESTAMPNS: the stamp as a timespec
 };
 
 // sk_userlocks
@@ -222,7 +223,8 @@ inline long sock_rcvtimeo(const struct sock* sk, bool noblock) { return noblock 
 inline long sock_sndtimeo(const struct sock* sk, bool noblock) { return noblock ? 0 : sk->sk_sndtimeo; }
 // SIOCGSTAMP: the time of the last frame read, as an o32 timeval.
 int sock_get_timestamp(struct sock* sk, uapi::timeval* userstamp);
-// The receive-side timestamp of skb is now the socket's last (SIOCGSTAMP).
+// The receive-side timestamp of skb is now the socket's last (SIOCGSTAMP);
+// with SO_TIMESTAMP(NS) it also goes to the reader as SCM_TIMESTAMP(NS).
 void sock_recv_timestamp(msghdr* msg, struct sock* sk, const sk_buff* skb);
 
 // proto_ops defaults --------------------------------------------------------------

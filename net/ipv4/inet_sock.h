@@ -37,6 +37,7 @@ constexpr int IP_PKTINFO = 8;
 constexpr int IP_MTU_DISCOVER = 10;
 constexpr int IP_RECVERR = 11;
 constexpr int IP_RECVTTL = 12;
+constexpr int IP_RECVTOS = 13;
 constexpr int IP_MTU = 14;
 constexpr int IP_MULTICAST_IF = 32;
 constexpr int IP_MULTICAST_TTL = 33;
@@ -67,6 +68,17 @@ struct inet_sock {
     bool hdrincl;                // the caller builds the IP header (IPPROTO_RAW, IP_HDRINCL)
     bool recverr;                // IP_RECVERR
     bool mc_loop;
+    uint8_t cmsg_flags;          // IP_CMSG_*: control messages recvmsg adds
+};
+constexpr uint8_t IP_CMSG_PKTINFO = 1u << 0;
+constexpr uint8_t IP_CMSG_TTL = 1u << 1;
+constexpr uint8_t IP_CMSG_TOS = 1u << 2;
+
+// IP_PKTINFO's control message (include/uapi/linux/in.h).
+struct in_pktinfo {
+    int ipi_ifindex;
+    in_addr ipi_spec_dst;        // the local address a reply would come from
+    in_addr ipi_addr;            // the datagram's destination
 };
 inline inet_sock* inet_sk(struct sock* sk) { return reinterpret_cast<inet_sock*>(sk); }
 
@@ -113,6 +125,9 @@ int ip4_datagram_connect(struct sock* sk, sockaddr* uaddr, int addr_len);
 // SOL_IP options for the datagram sockets (ip_sockglue.c in small).
 int ip_setsockopt(struct sock* sk, int level, int optname, const void* optval, unsigned optlen);
 int ip_getsockopt(struct sock* sk, int level, int optname, void* optval, int* optlen);
+// The SOL_IP control messages the socket asked for (IP_PKTINFO,
+// IP_RECVTTL, IP_RECVTOS) about a received datagram (Linux's ip_cmsg_recv).
+void ip_cmsg_recv(msghdr* msg, struct sock* sk, const sk_buff* skb);
 
 // Raw sockets (raw.cpp): the hash of raw socks by protocol, and the
 // delivery hooks IP calls (net/ipv4/raw.h).

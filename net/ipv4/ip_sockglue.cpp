@@ -3,7 +3,9 @@
 #include "kernel/softirq.h"
 #include "kernel/uaccess.h"
 #include "kernel/uapi/errno.h"
+#include "net/core/netdevice.h"
 #include "net/ipv4/inet_sock.h"
+#include "net/ipv4/inetdevice.h"
 #include "net/ipv4/ip.h"
 #include "net/ipv4/route.h"
 
@@ -84,6 +86,13 @@ int ip_setsockopt(struct sock* sk, int level, int optname, const void* optval, u
     case IP_RECVERR:
         inet->recverr = val != 0;
         return 0;
+    case IP_PKTINFO:
+    case IP_RECVTTL:
+    case IP_RECVTOS: {
+        unsigned bit = optname == IP_PKTINFO ? IP_CMSG_PKTINFO : optname == IP_RECVTTL ? IP_CMSG_TTL : IP_CMSG_TOS;
+        inet->cmsg_flags = static_cast<uint8_t>(val ? inet->cmsg_flags | bit : inet->cmsg_flags & ~bit);
+        return 0;
+    }
     case IP_MULTICAST_TTL:
         if (sk->sk_type == SOCK_STREAM || optlen < 1) {
             return -EINVAL;
@@ -126,6 +135,9 @@ int ip_getsockopt(struct sock* sk, int level, int optname, void* optval, int* op
     case IP_HDRINCL: val = inet->hdrincl; break;
     case IP_MTU_DISCOVER: val = inet->pmtudisc; break;
     case IP_RECVERR: val = inet->recverr; break;
+    case IP_PKTINFO: val = (inet->cmsg_flags & IP_CMSG_PKTINFO) != 0; break;
+    case IP_RECVTTL: val = (inet->cmsg_flags & IP_CMSG_TTL) != 0; break;
+    case IP_RECVTOS: val = (inet->cmsg_flags & IP_CMSG_TOS) != 0; break;
     case IP_MULTICAST_TTL: val = inet->mc_ttl; break;
     case IP_MULTICAST_LOOP: val = inet->mc_loop; break;
     case IP_MTU:
@@ -152,4 +164,34 @@ int ip_getsockopt(struct sock* sk, int level, int optname, void* optval, int* op
         return -EFAULT;
     }
     return 0;
+}
+
+void ip_cmsg_recv(msghdr* msg, struct sock* sk, const sk_buff* skb) {
+    unsigned flags = inet_sk(sk)->cmsg_flags;
+    const iphdr* iph = ip_hdr(skb);
+    if (flags & IP_CMSG_PKTINFO) {
+        // Linux's ipv4_pktinfo_prepare: the arrival device, the address
+        // the datagram was sent to, and the local address a reply would
+        // come from (the destination itself unless it was a broadcast or
+        // a group).
+        in_pktinfo info{};
+        info.ipi_ifindex = IPCB(skb)->iif ? IPCB(skb)->iif : (skb->dev ? skb->dev->ifindex : 0);
+        info.ipi_addr.s_addr = iph->daddr;
+        info.ipi_spec_dst.s_addr = iph->daddr;
+        if (IPCB(skb)->rt_type != RTN_LOCAL) {
+            // The queue let go of skb->dev (sock_queue_rcv_skb); iif names it.
+            bh_guard bh;
+            net_device* dev = __dev_get_by_index(info.ipi_ifindex);
+            info.ipi_spec_dst.s_addr = dev ? inet_select_addr(dev, iph->saddr) : 0;
+        }
+        put_cmsg(msg, SOL_IP, IP_PKTINFO, sizeof info, &info);
+    }
+    if (flags & IP_CMSG_TTL) {
+        int ttl = iph->ttl;
+        put_cmsg(msg, SOL_IP, IP_TTL, sizeof ttl, &ttl);
+    }
+    if (flags & IP_CMSG_TOS) {
+        uint8_t tos = iph->tos;
+        put_cmsg(msg, SOL_IP, IP_TOS, sizeof tos, &tos);
+    }
 }

@@ -326,6 +326,7 @@ int raw_recvmsg(struct sock* sk, msghdr* msg, size_t len, int flags, int* addr_l
     err = skb_copy_datagram_msg(skb, 0, msg, static_cast<int>(copied));
     if (!err) {
         sock_recv_timestamp(msg, sk, skb);
+        ip_cmsg_recv(msg, sk, skb);
         if (auto* sin = static_cast<sockaddr_in*>(msg->msg_name)) {
             memset(sin, 0, sizeof *sin);
             sin->sin_family = AF_INET;

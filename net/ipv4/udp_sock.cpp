@@ -281,6 +281,7 @@ int udp_recvmsg(struct sock* sk, msghdr* msg, size_t len, int flags, int* addr_l
         UDP_INC_STATS(UDP_MIB_INDATAGRAMS);
     }
     sock_recv_timestamp(msg, sk, skb);
+    ip_cmsg_recv(msg, sk, skb);
     if (auto* sin = static_cast<sockaddr_in*>(msg->msg_name)) {
         memset(sin, 0, sizeof *sin);
         sin->sin_family = AF_INET;

@@ -778,3 +778,107 @@ TEST(udp, lo_vouches_for_sums_unless_told_to_verify_them) {
     sys_close(client);
     sys_close(server);
 }
+
+// recvmsg's control messages (put_cmsg): IP_PKTINFO, IP_RECVTTL,
+// IP_RECVTOS, SO_TIMESTAMP(NS), and MSG_CTRUNC when they do not fit.
+
+namespace {
+
+struct cmsg_view {
+    int level, type;
+    bytes data;
+};
+
+struct recvmsg_result {
+    long n;
+    unsigned flags;
+    std::vector<cmsg_view> cmsgs;
+};
+
+recvmsg_result recv_with_control(int fd, size_t control_room) {
+    char buf[2048];
+    char control[256] = {};
+    uapi::iovec iov{buf, sizeof buf};
+    user_msghdr m{};
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    m.msg_control = control;
+    m.msg_controllen = static_cast<uint32_t>(control_room);
+    recvmsg_result r{};
+    r.n = sys_recvmsg(fd, &m, MSG_DONTWAIT);
+    r.flags = m.msg_flags;
+    size_t off = 0;
+    while (off + sizeof(cmsghdr) <= m.msg_controllen) {
+        cmsghdr h;
+        memcpy(&h, control + off, sizeof h);
+        size_t datalen = h.cmsg_len - sizeof h;
+        size_t avail = m.msg_controllen - off - sizeof h;
+        const char* d = control + off + sizeof h;
+        r.cmsgs.push_back({h.cmsg_level, h.cmsg_type, bytes(d, d + (datalen < avail ? datalen : avail))});
+        off += CMSG_SPACE(datalen);
+    }
+    return r;
+}
+
+}  // namespace
+
+TEST(udp, control_messages_pktinfo_ttl_tos_timestamps) {
+    int fd = udp_socket();
+    LONGS_EQUAL(0, bind_to(fd, 0, 5000));
+    int one = 1;
+    for (int opt : {IP_PKTINFO, IP_RECVTTL, IP_RECVTOS}) {
+        LONGS_EQUAL(0, sys_setsockopt(fd, SOL_IP, opt, &one, sizeof one));
+        LONGS_EQUAL(1, getint(fd, SOL_IP, opt));
+    }
+    LONGS_EQUAL(0, sys_setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one));
+    LONGS_EQUAL(1, getint(fd, SOL_SOCKET, SO_TIMESTAMPNS));
+    LONGS_EQUAL(0, getint(fd, SOL_SOCKET, SO_TIMESTAMP));
+    ip_spec s;
+    s.protocol = IPPROTO_UDP;
+    s.ttl = 33;
+    s.tos = 0x10;
+    receive_ip(eth, ip_packet(s, udp_datagram(1, 5000, pattern(9))));
+    recvmsg_result r = recv_with_control(fd, 256);
+    LONGS_EQUAL(9, r.n);
+    CHECK_FALSE(r.flags & MSG_CTRUNC);
+    LONGS_EQUAL(4, r.cmsgs.size());
+    LONGS_EQUAL(SOL_SOCKET, r.cmsgs[0].level);
+    LONGS_EQUAL(SCM_TIMESTAMPNS, r.cmsgs[0].type);
+    LONGS_EQUAL(sizeof(uapi::timespec), r.cmsgs[0].data.size());
+    LONGS_EQUAL(SOL_IP, r.cmsgs[1].level);
+    LONGS_EQUAL(IP_PKTINFO, r.cmsgs[1].type);
+    in_pktinfo info;
+    memcpy(&info, r.cmsgs[1].data.data(), sizeof info);
+    LONGS_EQUAL(eth->ifindex, info.ipi_ifindex);
+    LONGS_EQUAL(our_ip, info.ipi_addr.s_addr);
+    LONGS_EQUAL(our_ip, info.ipi_spec_dst.s_addr);
+    LONGS_EQUAL(IP_TTL, r.cmsgs[2].type);
+    int ttl;
+    memcpy(&ttl, r.cmsgs[2].data.data(), sizeof ttl);
+    LONGS_EQUAL(33, ttl);
+    LONGS_EQUAL(IP_TOS, r.cmsgs[3].type);
+    LONGS_EQUAL(1, r.cmsgs[3].data.size());
+    LONGS_EQUAL(0x10, r.cmsgs[3].data[0]);
+    // A broadcast: the reply's source is our address, not the broadcast.
+    int b = udp_socket();
+    LONGS_EQUAL(0, sys_setsockopt(b, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one));
+    LONGS_EQUAL(0, sys_setsockopt(fd, SOL_SOCKET, SO_TIMESTAMP, &one, sizeof one));   // timeval now
+    receive_udp(eth, udp_datagram(1, 5000, pattern(3), csum::good, -1, peer_ip, subnet_bcast), peer_ip, subnet_bcast);
+    r = recv_with_control(fd, 256);
+    LONGS_EQUAL(3, r.n);
+    LONGS_EQUAL(SCM_TIMESTAMP, r.cmsgs[0].type);
+    LONGS_EQUAL(sizeof(uapi::timeval), r.cmsgs[0].data.size());
+    memcpy(&info, r.cmsgs[1].data.data(), sizeof info);
+    LONGS_EQUAL(subnet_bcast, info.ipi_addr.s_addr);
+    LONGS_EQUAL(our_ip, info.ipi_spec_dst.s_addr);
+    // Too little room: MSG_CTRUNC, and what fitted.
+    receive_udp(eth, udp_datagram(1, 5000, pattern(3)));
+    r = recv_with_control(fd, CMSG_SPACE(sizeof(uapi::timeval)) + sizeof(cmsghdr) + 4);
+    LONGS_EQUAL(3, r.n);
+    CHECK_TRUE(r.flags & MSG_CTRUNC);
+    LONGS_EQUAL(2, r.cmsgs.size());
+    LONGS_EQUAL(IP_PKTINFO, r.cmsgs[1].type);
+    LONGS_EQUAL(4, r.cmsgs[1].data.size());   // the index only
+    sys_close(b);
+    sys_close(fd);
+}

@@ -19,6 +19,13 @@ struct sockaddr_in {
     unsigned char sin_zero[8];
 };
 
+/* IP_PKTINFO's control message. */
+struct in_pktinfo {
+    int ipi_ifindex;
+    struct in_addr ipi_spec_dst;
+    struct in_addr ipi_addr;
+};
+
 #define INET_ADDRSTRLEN 16
 #define INET6_ADDRSTRLEN 46
 
@@ -54,6 +61,7 @@ struct sockaddr_in {
 #define IP_MTU_DISCOVER 10
 #define IP_RECVERR 11
 #define IP_RECVTTL 12
+#define IP_RECVTOS 13
 #define IP_MTU 14
 #define IP_MULTICAST_IF 32
 #define IP_MULTICAST_TTL 33
