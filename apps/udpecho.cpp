@@ -21,7 +21,7 @@ namespace {
 constexpr size_t MAX_DATAGRAM = 65536;   // 65507 octets is the largest over IPv4
 
 int usage() {
-    fprintf(stderr, "usage: udpecho [-D] [-p port] [-c count] [-t idle-secs] [-v]\n");
+    fprintf(stderr, "usage: udpecho [-D] [-p port] [-j group] [-c count] [-t idle-secs] [-v]\n");
     return 2;
 }
 
@@ -30,13 +30,15 @@ int udpecho_main(int argc, char** argv) {
     long count = -1;
     int idle_s = 0;
     bool verbose = false, discard = false;
+    const char* group = nullptr;
     netapp::args a{argc, argv};
-    while (a.next("pct")) {
+    while (a.next("pctj")) {
         if (a.operand) {
             return usage();
         }
         switch (a.opt) {
         case 'D': discard = true; break;
+        case 'j': group = a.value; break;
         case 't': idle_s = atoi(a.value); break;
         case 'p': port = atoi(a.value); break;
         case 'c': count = atol(a.value); break;
@@ -67,11 +69,23 @@ int udpecho_main(int argc, char** argv) {
         fprintf(stderr, "udpecho: no memory\n");
         return 1;
     }
+    if (group) {   // also serve a multicast group (RFC 1112): IGMP reports it
+        struct ip_mreq mreq = {};
+        if (inet_pton(AF_INET, group, &mreq.imr_multiaddr) != 1) {
+            fprintf(stderr, "udpecho: bad group %s\n", group);
+            return 2;
+        }
+        if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof mreq) < 0) {
+            fprintf(stderr, "udpecho: join %s: %s\n", group, strerror(errno));
+            return 1;
+        }
+    }
     if (idle_s > 0) {
         struct timeval tv = {idle_s, 0};
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     }
-    printf("udpecho: %s on port %d\n", discard ? "discarding" : "listening", port);
+    printf("udpecho: %s on port %d%s%s\n", discard ? "discarding" : "listening", port, group ? " and group " : "",
+           group ? group : "");
     fflush(stdout);
     unsigned long echoed = 0, failed = 0;
     unsigned long long octets = 0;
@@ -118,4 +132,4 @@ int udpecho_main(int argc, char** argv) {
 }  // namespace
 
 [[gnu::used, gnu::section("mipsnet_apps"), gnu::aligned(alignof(app_desc))]] const app_desc udpecho_app{
-    "udpecho", udpecho_main, "UDP echo (RFC 862) or discard (-D, RFC 863) server: udpecho [-D] [-p port] [-c n] [-t idle-s] [-v]", APP_PRIVILEGED, 0};
+    "udpecho", udpecho_main, "UDP echo (RFC 862) or discard (-D, RFC 863) server: udpecho [-D] [-p port] [-j group] [-c n] [-t idle-s] [-v]", APP_PRIVILEGED, 0};

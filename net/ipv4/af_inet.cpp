@@ -12,6 +12,7 @@
 #include "net/core/netdevice.h"
 #include "net/ipv4/arp.h"
 #include "net/ipv4/icmp.h"
+#include "net/ipv4/igmp.h"
 #include "net/ipv4/inet_sock.h"
 #include "net/ipv4/inetdevice.h"
 #include "net/ipv4/ip.h"
@@ -388,6 +389,7 @@ void inet_unregister_protosw(inet_protosw* p) {
 
 int inet_release(socket* sock) {
     if (struct sock* sk = sock->sk) {
+        ip_mc_drop_socket(sk);   // the groups it joined (Linux's inet_release)
         sk->sk_prot->close(sk, 0);
         sock->sk = nullptr;
     }
@@ -649,5 +651,6 @@ int inet_init() {
     ipv4_init();
     raw_init();
     udp_init();   // inet_add_protocol(&udp_protocol, IPPROTO_UDP)
+    igmp_init();  // inet_add_protocol(&igmp_protocol, IPPROTO_IGMP)
     return 0;
 }

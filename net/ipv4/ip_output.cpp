@@ -187,7 +187,9 @@ void ip_mc_loop(sk_buff* skb, const rtable& rt) {
 int ip_output(sk_buff* skb, const rtable& rt) {
     if (rt.rt_type == RTN_BROADCAST || rt.rt_type == RTN_MULTICAST) {
         IP_INC_STATS(rt.rt_type == RTN_BROADCAST ? IPSTATS_MIB_OUTBCASTPKTS : IPSTATS_MIB_OUTMCASTPKTS);
-        ip_mc_loop(skb, rt);
+        if (rt.rt_type == RTN_BROADCAST || !(IPCB(skb)->flags & IPSKB_NO_MC_LOOP)) {
+            ip_mc_loop(skb, rt);
+        }
     }
     if (skb->len <= rt.rt_mtu) {
         return ip_finish_output2(skb, rt);
@@ -266,6 +268,9 @@ int ip_queue_xmit(sk_buff* skb, const flowi4& fl4, const rtable& rt, const ip_xm
     }
     memset(IPCB(skb), 0, sizeof(inet_skb_parm));
     IPCB(skb)->optlen = o.optlen;
+    if (!o.mc_loop) {
+        IPCB(skb)->flags |= IPSKB_NO_MC_LOOP;
+    }
     return ip_local_out(skb, rt);
 }
 

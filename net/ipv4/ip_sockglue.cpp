@@ -4,6 +4,7 @@
 #include "kernel/uaccess.h"
 #include "kernel/uapi/errno.h"
 #include "net/core/netdevice.h"
+#include "net/ipv4/igmp.h"
 #include "net/ipv4/inet_sock.h"
 #include "net/ipv4/inetdevice.h"
 #include "net/ipv4/ip.h"
@@ -49,10 +50,70 @@ int connected_mtu(struct sock* sk, int* val) {
 
 }  // namespace
 
+namespace {
+
+// struct ip_mreq (8 octets) or struct ip_mreqn (12), as Linux takes either.
+int get_mreqn(const void* optval, unsigned optlen, ip_mreqn* mreq) {
+    *mreq = {};
+    if (optlen < 8) {
+        return -EINVAL;
+    }
+    unsigned n = optlen >= sizeof(ip_mreqn) ? sizeof(ip_mreqn) : 8;
+    return copy_from_user(mreq, optval, n) ? -EFAULT : 0;
+}
+
+// IP_MULTICAST_IF (Linux's do_ip_setsockopt): an address (in_addr or
+// ip_mreq's interface), or an ip_mreqn's index; INADDR_ANY unsets.
+int set_multicast_if(inet_sock* inet, const void* optval, unsigned optlen) {
+    ip_mreqn mreq{};
+    if (optlen >= sizeof(ip_mreqn)) {
+        if (copy_from_user(&mreq, optval, sizeof mreq)) {
+            return -EFAULT;
+        }
+    } else if (optlen >= 8) {
+        if (copy_from_user(&mreq, optval, 8)) {   // struct ip_mreq: the interface is its second word
+            return -EFAULT;
+        }
+    } else if (optlen >= sizeof(in_addr)) {
+        if (copy_from_user(&mreq.imr_address, optval, sizeof(in_addr))) {
+            return -EFAULT;
+        }
+    } else {
+        return -EINVAL;
+    }
+    if (!mreq.imr_ifindex && !mreq.imr_address) {
+        inet->mc_index = 0;
+        inet->mc_addr = 0;
+        return 0;
+    }
+    int ifindex = ip_mc_find_ifindex({0, mreq.imr_address, mreq.imr_ifindex});
+    if (!ifindex) {
+        return -EADDRNOTAVAIL;
+    }
+    inet->mc_index = ifindex;
+    inet->mc_addr = mreq.imr_address;
+    return 0;
+}
+
+}  // namespace
+
 int ip_setsockopt(struct sock* sk, int level, int optname, const void* optval, unsigned optlen) {
     inet_sock* inet = inet_sk(sk);
     if (level != SOL_IP) {
         return -ENOPROTOOPT;
+    }
+    if (optname == IP_ADD_MEMBERSHIP || optname == IP_DROP_MEMBERSHIP) {
+        if (sk->sk_type == SOCK_STREAM) {
+            return -EPROTO;
+        }
+        ip_mreqn mreq;
+        if (int err = get_mreqn(optval, optlen, &mreq)) {
+            return err;
+        }
+        return optname == IP_ADD_MEMBERSHIP ? ip_mc_join_group(sk, mreq) : ip_mc_leave_group(sk, mreq);
+    }
+    if (optname == IP_MULTICAST_IF) {
+        return sk->sk_type == SOCK_STREAM ? -EINVAL : set_multicast_if(inet, optval, optlen);
     }
     int val;
     if (get_val(optval, optlen, &val)) {
@@ -135,6 +196,17 @@ int ip_getsockopt(struct sock* sk, int level, int optname, void* optval, int* op
     case IP_HDRINCL: val = inet->hdrincl; break;
     case IP_MTU_DISCOVER: val = inet->pmtudisc; break;
     case IP_RECVERR: val = inet->recverr; break;
+    case IP_MULTICAST_IF: {
+        // Linux answers with the address as an in_addr.
+        __be32 a = inet->mc_addr;
+        if (len > static_cast<int>(sizeof a)) {
+            len = sizeof a;
+        }
+        if (copy_to_user(optlen, &len, sizeof len) || copy_to_user(optval, &a, static_cast<size_t>(len))) {
+            return -EFAULT;
+        }
+        return 0;
+    }
     case IP_PKTINFO: val = (inet->cmsg_flags & IP_CMSG_PKTINFO) != 0; break;
     case IP_RECVTTL: val = (inet->cmsg_flags & IP_CMSG_TTL) != 0; break;
     case IP_RECVTOS: val = (inet->cmsg_flags & IP_CMSG_TOS) != 0; break;

@@ -94,6 +94,7 @@ int udp_send_skb(struct sock* sk, sk_buff* skb, flowi4* fl4, __be16 dport, const
     o.tos = inet->tos;
     if (ipv4_is_multicast(fl4->daddr)) {
         o.ttl = inet->mc_ttl;
+        o.mc_loop = inet->mc_loop;
     } else if (inet->uc_ttl > 0) {
         o.ttl = static_cast<uint8_t>(inet->uc_ttl);
     }
@@ -223,6 +224,14 @@ int udp_sendmsg(struct sock* sk, msghdr* msg, size_t len) {
     fl4.flowi4_proto = IPPROTO_UDP;
     fl4.saddr = inet_sk(sk)->inet_saddr;
     fl4.daddr = d.daddr;
+    if (ipv4_is_multicast(d.daddr)) {   // IP_MULTICAST_IF's choice
+        if (!fl4.flowi4_oif) {
+            fl4.flowi4_oif = inet_sk(sk)->mc_index;
+        }
+        if (!fl4.saddr) {
+            fl4.saddr = inet_sk(sk)->mc_addr;
+        }
+    }
     route_result r = udp_route(sk, &fl4);   // errors now, not at uncork
     if (r.err) {
         return r.err;

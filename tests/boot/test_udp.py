@@ -226,3 +226,71 @@ def test_bad_udp_is_counted_and_dropped(wire):
     assert after["InDatagrams"] == before["InDatagrams"], (before, after)   # nothing reached the echo server
     r = host(wire, "socat", "-t", "2", "-", f"UDP:{GUEST_IP}:7", input="still there?\n", timeout=30)
     assert r.stdout == "still there?\n", r
+
+
+SCAPY_QUERY = r'''
+import sys
+from scapy.all import Ether, IP, Raw, sendp
+from scapy.contrib.igmp import IGMP
+# A general query from the "router" (the host), 1 s to answer (RFC 2236 2).
+q = Ether(dst="01:00:5e:00:00:01") / IP(src=sys.argv[1], dst="224.0.0.1", ttl=1) / IGMP(type=0x11, mrcode=10, gaddr="0.0.0.0")
+sendp(q, iface="tap0", verbose=False)
+'''
+
+
+@needs_wire
+@pytest.mark.skipif(shutil.which("tshark") is None or not _has_scapy(),
+                    reason="needs tshark and python3-scapy (tools/deps.sh)")
+def test_multicast_group_joined_reported_answered_and_left(wire, tmp_path):
+    pcap = tmp_path / "igmp.pcap"
+    cap = subprocess.Popen(["ip", "netns", "exec", wire.netns, "tshark", "-q", "-i", "tap0", "-w", str(pcap),
+                            "-f", "igmp or udp"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(2)   # tshark is up
+        wire.run("run udpecho -p 5000 -j 239.1.2.3 -c 2 &")
+        wire.expect("udpecho: listening on port 5000 and group 239.1.2.3")
+        igmp = wire.run("cat /proc/net/igmp")
+        assert re.search(r"^\d+\teth0      :     2      V2$", igmp, re.M), igmp
+        assert "\t\t\t\t030201EF     1 " in igmp, igmp
+        # The host's datagram to the group is echoed back (unicast, from the guest).
+        r = host(wire, "/usr/bin/python3", "-c",
+                 "import socket, sys\n"
+                 "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                 f"s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton('{HOST_IP}'))\n"
+                 "s.settimeout(3)\n"
+                 "s.sendto(b'to the group', ('239.1.2.3', 5000))\n"
+                 "data, peer = s.recvfrom(100)\n"
+                 "print(data.decode(), peer[0])\n", timeout=30)
+        assert r.stdout.strip() == f"to the group {GUEST_IP}", r
+        r = host(wire, "/usr/bin/python3", "-c", SCAPY_QUERY, HOST_IP, timeout=60)
+        assert r.returncode == 0, r.stderr
+        time.sleep(2)   # the answer comes within the query's 1 s
+        # The second datagram ends udpecho (-c 2): the close leaves the group.
+        host(wire, "/usr/bin/python3", "-c",
+             "import socket\n"
+             "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+             f"s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton('{HOST_IP}'))\n"
+             "s.sendto(b'bye', ('239.1.2.3', 5000))\n", timeout=30)
+        wire.expect(r"udpecho: 2 echoed", timeout=10)
+        time.sleep(1)
+    finally:
+        cap.terminate()
+        cap.wait(10)
+    queries = host(wire, "tshark", "-r", str(pcap), "-Y", "igmp.type == 0x11", "-T", "fields",
+                   "-e", "frame.time_relative", timeout=60).stdout.split()
+    assert len(queries) == 1, queries
+    out = host(wire, "tshark", "-r", str(pcap), "-Y", f"igmp and ip.src == {GUEST_IP}", "-T", "fields",
+               "-e", "frame.time_relative", "-e", "igmp.type", "-e", "igmp.maddr", "-e", "ip.dst", "-e", "ip.ttl",
+               "-e", "ip.opt.type", timeout=60).stdout
+    rows = [l.split("\t") for l in out.splitlines() if l.strip()]
+    reports = [r for r in rows if r[1] == "0x16" and r[2] == "239.1.2.3"]
+    leaves = [r for r in rows if r[1] == "0x17" and r[2] == "239.1.2.3"]
+    assert len(reports) >= 2, out   # the join's report and the query's answer (maybe the join's repeat)
+    t_query = float(queries[0])
+    assert any(t_query < float(r[0]) <= t_query + 1.2 for r in reports), (t_query, out)   # within 1 s
+    assert all(r[3] == "239.1.2.3" and r[4] == "1" for r in reports), out
+    assert "148" in reports[0][5] or "20" in reports[0][5], out   # Router Alert (0x94)
+    assert len(leaves) == 1 and leaves[0][3] == "224.0.0.2", out
+    bad = host(wire, "tshark", "-r", str(pcap), "-Y", "_ws.malformed or igmp.checksum.status == \"Bad\"",
+               timeout=60).stdout
+    assert bad.strip() == "", bad

@@ -15,6 +15,7 @@
 #include "net/core/sock.h"
 #include "net/ipv4/af_inet.h"
 #include "net/ipv4/inet_sock.h"
+#include "net/ipv4/igmp.h"
 #include "net/ipv4/udp.h"
 #include "net/packet/af_packet.h"
 #include "net/socket.h"
@@ -47,6 +48,7 @@ struct env {
         LONGS_EQUAL(0, inet_family_init());
         raw_init();
         udp_init();
+        igmp_init();
         LONGS_EQUAL(0, packet_init());
         set_privileged(privileged);
     }
@@ -56,6 +58,7 @@ struct env {
         do_softirq();
         LONGS_EQUAL(0, sockets_in_use());
         LONGS_EQUAL(0, socks_allocated());
+        igmp_exit();
         udp_exit();
         raw_exit();
         uaccess_set_range(saved_range.lo, saved_range.hi);
