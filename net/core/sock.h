@@ -99,6 +99,12 @@ struct sock {
     void (*sk_state_change)(struct sock* sk);
     void (*sk_error_report)(struct sock* sk);
     void (*sk_destruct)(struct sock* sk);
+    // The socket lock (Linux's socket_lock_t): owned by a process that may
+    // sleep holding it; what a softirq brings meanwhile waits on the backlog.
+    bool sk_lock_owned;
+    wait_queue_head sk_lock_wq;
+    sk_buff_head sk_backlog;
+    unsigned sk_backlog_len;      // truesize queued there
 };
 
 inline bool sock_flag(const struct sock* sk, sock_flags f) { return sk->sk_flags & (1ul << f); }
@@ -174,6 +180,34 @@ void sock_def_readable(struct sock* sk);
 void sock_def_write_space(struct sock* sk);
 void sock_def_wakeup(struct sock* sk);
 void sock_def_error_report(struct sock* sk);
+
+// The socket lock (Linux's lock_sock in net/core/sock.c) -------------------------
+
+// Takes the socket for the calling process, sleeping while another owns
+// it. Softirqs stay enabled: a frame for an owned socket is put on its
+// backlog by the receive path (sk_add_backlog).
+void lock_sock(struct sock* sk);
+// Runs the backlog through sk_prot->backlog_rcv, then lets the next owner in.
+void release_sock(struct sock* sk);
+inline bool sock_owned_by_user(const struct sock* sk) { return sk->sk_lock_owned; }
+// lock_sock for a scope.
+class sock_lock_guard {
+public:
+    explicit sock_lock_guard(struct sock* sk) : sk_(sk) { lock_sock(sk_); }
+    ~sock_lock_guard() { release_sock(sk_); }
+    sock_lock_guard(const sock_lock_guard&) = delete;
+    sock_lock_guard& operator=(const sock_lock_guard&) = delete;
+
+private:
+    struct sock* sk_;
+};
+// The softirq side's lock: on one CPU, softirqs are already excluded from
+// each other, so these mark the section only (Linux's spinlock).
+inline void bh_lock_sock(struct sock*) {}
+inline void bh_unlock_sock(struct sock*) {}
+// Queues skb for release_sock; -ENOBUFS (the caller frees it) when the
+// backlog holds limit octets already (Linux's sk_add_backlog).
+int sk_add_backlog(struct sock* sk, sk_buff* skb, unsigned limit);
 
 // Buffer ownership -------------------------------------------------------------
 

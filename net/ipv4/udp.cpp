@@ -179,11 +179,7 @@ void udp_for_each(void (*fn)(struct sock* sk, unsigned bucket, void* arg), void*
     }
 }
 
-namespace {
-
-// Queues the payload for sk (Linux's udp_queue_rcv_skb): the header
-// pulled, the buffer full counted. Consumes skb.
-void udp_queue_rcv_skb(struct sock* sk, sk_buff* skb) {
+int __udp_queue_rcv_skb(struct sock* sk, sk_buff* skb) {
     skb_pull(skb, sizeof(udphdr));
     int rc = sock_queue_rcv_skb(sk, skb);
     if (rc < 0) {
@@ -191,6 +187,23 @@ void udp_queue_rcv_skb(struct sock* sk, sk_buff* skb) {
         UDP_INC_STATS(UDP_MIB_INERRORS);
         kfree_skb(skb);
     }
+    return 0;
+}
+
+namespace {
+
+// Queues the datagram for sk, or on its backlog while a process owns
+// the socket (Linux's udp_queue_rcv_skb). Consumes skb.
+void udp_queue_rcv_skb(struct sock* sk, sk_buff* skb) {
+    bh_lock_sock(sk);
+    if (!sock_owned_by_user(sk)) {
+        __udp_queue_rcv_skb(sk, skb);
+    } else if (sk_add_backlog(sk, skb, static_cast<unsigned>(sk->sk_rcvbuf))) {
+        UDP_INC_STATS(UDP_MIB_RCVBUFERRORS);
+        UDP_INC_STATS(UDP_MIB_INERRORS);
+        kfree_skb(skb);
+    }
+    bh_unlock_sock(sk);
 }
 
 // Broadcast and multicast go to every socket that matches (Linux's

@@ -53,6 +53,9 @@ void udp_lib_unhash(struct sock* sk);
 void udp_for_each(void (*fn)(struct sock* sk, unsigned bucket, void* arg), void* arg);
 
 int udp_rcv(sk_buff* skb);
+// A datagram (data at its UDP header) onto sk's receive queue: the header
+// pulled, a full buffer counted. Consumes skb. udp_prot's backlog_rcv.
+int __udp_queue_rcv_skb(struct sock* sk, sk_buff* skb);
 int udp_err(sk_buff* skb, uint32_t info);
 // inet_add_protocol(&udp_protocol, IPPROTO_UDP), the table and the
 // key of the port hash, /proc/net/udp. After ipv4_init (which empties

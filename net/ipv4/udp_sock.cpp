@@ -204,6 +204,9 @@ int udp_sendmsg(struct sock* sk, msghdr* msg, size_t len) {
         return -EOPNOTSUPP;
     }
     bool corkreq = up->corkflag || (msg->msg_flags & MSG_MORE);
+    // The corked datagram is the socket's state: its owner may sleep for
+    // memory holding it (Linux's lock_sock in udp_sendmsg).
+    sock_lock_guard lock(sk);
     if (up->pending) {   // the rest of a corked datagram: its address stands
         int err = udp_append(sk, msg, len);
         if (!err && !corkreq) {
@@ -337,6 +340,7 @@ int udp_setsockopt(struct sock* sk, int level, int optname, const void* optval, 
     if (optname != UDP_CORK) {
         return -ENOPROTOOPT;
     }
+    sock_lock_guard lock(sk);
     udp_sk(sk)->corkflag = val != 0;
     return val ? 0 : udp_push_pending_frames(sk);
 }
@@ -433,7 +437,7 @@ proto udp_prot = {
     .getsockopt = udp_getsockopt,
     .sendmsg = udp_sendmsg,
     .recvmsg = udp_recvmsg,
-    .backlog_rcv = nullptr,
+    .backlog_rcv = __udp_queue_rcv_skb,
     .hash = udp_lib_hash,
     .unhash = udp_lib_unhash,
     .shutdown = nullptr,

@@ -882,3 +882,34 @@ TEST(udp, control_messages_pktinfo_ttl_tos_timestamps) {
     sys_close(b);
     sys_close(fd);
 }
+
+TEST(udp, datagrams_for_an_owned_socket_wait_on_its_backlog) {
+    int fd = udp_socket();
+    LONGS_EQUAL(0, bind_to(fd, 0, 5000));
+    struct sock* sk = udp4_lib_lookup(peer_ip, htons(1), our_ip, htons(5000), eth->ifindex);
+    CHECK_TRUE(sk != nullptr);
+    lock_sock(sk);
+    CHECK_TRUE(sock_owned_by_user(sk));
+    for (int i = 0; i < 3; ++i) {
+        receive_udp(eth, udp_datagram(1, 5000, pattern(10 + i)));
+    }
+    LONGS_EQUAL(-EAGAIN, recv_udp(fd).n);   // on the backlog, not the queue
+    LONGS_EQUAL(3, skb_queue_len(&sk->sk_backlog));
+    release_sock(sk);
+    CHECK_FALSE(sock_owned_by_user(sk));
+    for (int i = 0; i < 3; ++i) {
+        LONGS_EQUAL(10 + i, recv_udp(fd).n);   // in the order they came
+    }
+    // The backlog is bounded by the receive buffer: the rest is dropped and counted.
+    int small = 1;
+    LONGS_EQUAL(0, sys_setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small));
+    lock_sock(sk);
+    for (int i = 0; i < 10; ++i) {
+        receive_udp(eth, udp_datagram(1, 5000, pattern(1000)));
+    }
+    unsigned queued = skb_queue_len(&sk->sk_backlog);
+    CHECK_TRUE(queued >= 1 && queued < 10);
+    LONGS_EQUAL(10 - queued, udpstat(UDP_MIB_RCVBUFERRORS));
+    release_sock(sk);
+    sys_close(fd);
+}
