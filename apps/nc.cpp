@@ -24,6 +24,7 @@ struct options {
     bool udp = false;
     bool listen = false;
     bool verbose = false;
+    bool no_stdin = false;        // -d: do not read the console (for a background listener)
     int wait_s = -1;              // -w: quit after this long without traffic
     int local_port = 0;           // -p
     const char* source = nullptr; // -s
@@ -32,8 +33,8 @@ struct options {
 };
 
 int usage() {
-    fprintf(stderr, "usage: nc -u [-v] [-w secs] [-s addr] [-p lport] host port\n"
-                    "       nc -u -l [-v] [-w secs] [-s addr] [-p] port\n");
+    fprintf(stderr, "usage: nc -u [-dv] [-w secs] [-s addr] [-p lport] host port\n"
+                    "       nc -u -l [-dv] [-w secs] [-s addr] [-p] port\n");
     return 2;
 }
 
@@ -53,6 +54,7 @@ bool parse(int argc, char** argv, options* o) {
         case 'u': o->udp = true; break;
         case 'l': o->listen = true; break;
         case 'v': o->verbose = true; break;
+        case 'd': o->no_stdin = true; break;
         case 'w': o->wait_s = atoi(a.value); break;
         case 'p': o->local_port = atoi(a.value); break;
         case 's': o->source = a.value; break;
@@ -112,7 +114,7 @@ int pump(int fd, const options& o, bool connected) {
     }
     struct sockaddr_in peer = {};
     bool have_peer = connected;
-    bool stdin_open = true;
+    bool stdin_open = !o.no_stdin;
     int rc = 0;
     for (;;) {
         struct pollfd p[2] = {{fd, POLLIN, 0}, {0, static_cast<short>(stdin_open ? POLLIN : 0), 0}};
@@ -226,4 +228,4 @@ int nc_main(int argc, char** argv) {
 }  // namespace
 
 [[gnu::used, gnu::section("mipsnet_apps"), gnu::aligned(alignof(app_desc))]] const app_desc nc_app{
-    "nc", nc_main, "netcat, UDP for now: nc -u [-w s] [-s addr] [-p lport] host port | nc -u -l [-w s] port", 0, 0};
+    "nc", nc_main, "netcat, UDP for now: nc -u [-d] [-w s] [-s addr] [-p lport] host port | nc -u -l [-d] [-w s] port", 0, 0};
