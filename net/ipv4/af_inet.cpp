@@ -68,7 +68,10 @@ inet_protosw inetsw_array[] = {
      .ops = &inet_sockraw_ops, .capability = CAP_NET_RAW, .flags = INET_PROTOSW_REUSE},
 };
 
-void inet_sock_destruct(struct sock* sk) { skb_queue_purge(&sk->sk_receive_queue); }
+void inet_sock_destruct(struct sock* sk) {
+    skb_queue_purge(&sk->sk_receive_queue);
+    sk_dst_reset(sk);
+}
 
 // Linux's inet_create: the protocol's entry in inetsw[type] (an exact
 // match, or the wildcard on either side), its capability, then the sock.
@@ -490,6 +493,7 @@ int ip4_datagram_connect(struct sock* sk, sockaddr* uaddr, int addr_len) {
     if ((rt.rt_flags & RTCF_BROADCAST) && !sock_flag(sk, SOCK_BROADCAST)) {
         return -EACCES;
     }
+    sk_dst_set(sk, dst_alloc(rt));   // the peer's route, kept (Linux's sk_dst_set)
     if (!inet->inet_saddr) {
         inet->inet_saddr = fl4.saddr;
     }

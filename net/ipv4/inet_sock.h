@@ -72,6 +72,7 @@ struct inet_sock {
     int mc_index;                // IP_MULTICAST_IF: the device for groups (0: the route's)
     __be32 mc_addr;              // and the source address (0: the device's)
     struct ip_mc_socklist* mc_list;   // IP_ADD_MEMBERSHIP's groups (igmp_sock.cpp)
+    struct dst_entry* sk_dst_cache;   // the connected peer's route (route.h), under bh_guard
 };
 constexpr uint8_t IP_CMSG_PKTINFO = 1u << 0;
 constexpr uint8_t IP_CMSG_TTL = 1u << 1;

@@ -35,6 +35,11 @@ int connected_mtu(struct sock* sk, int* val) {
     if (sk->sk_state != TCP_ESTABLISHED) {
         return -ENOTCONN;
     }
+    if (dst_entry* dst = sk_dst_check(sk)) {   // what the kept route learned
+        *val = static_cast<int>(dst_mtu(dst));
+        dst_release(dst);
+        return 0;
+    }
     flowi4 fl4;
     fl4.flowi4_oif = sk->sk_bound_dev_if;
     fl4.saddr = inet->inet_saddr;

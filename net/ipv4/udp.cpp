@@ -308,7 +308,7 @@ int udp_rcv(sk_buff* skb) {
 // Linux's __udp4_lib_err: the socket that sent the datagram the ICMP
 // error quotes. Hard errors reach a connected socket (ECONNREFUSED for
 // port unreachable, RFC 1122 4.1.3.3); with IP_RECVERR every error does.
-int udp_err(sk_buff* skb, uint32_t) {
+int udp_err(sk_buff* skb, uint32_t info) {
     const auto* iph = reinterpret_cast<const iphdr*>(skb->data);
     unsigned ihl = iph->ihl() * 4u;
     if (skb->len < ihl + 8) {
@@ -333,6 +333,11 @@ int udp_err(sk_buff* skb, uint32_t) {
         break;
     case ICMP_DEST_UNREACH:
         if (icmph->code == ICMP_FRAG_NEEDED) {
+            // RFC 1191: the path is narrower; the kept route learns it
+            // (Linux's ipv4_sk_update_pmtu).
+            if (inet->sk_dst_cache && iph->daddr == inet->inet_daddr) {
+                dst_update_pmtu(inet->sk_dst_cache, info);
+            }
             if (inet->pmtudisc == IP_PMTUDISC_DONT) {
                 return 0;
             }

@@ -37,11 +37,27 @@ struct route_result {
     rtable rt;
 };
 
+// The connected peer's kept route while it is valid (a path MTU learned
+// for it applied), else a lookup, kept again when it is for the peer.
 route_result udp_route(struct sock* sk, flowi4* fl4) {
     route_result r{};
-    {
-        bh_guard bh;
-        r.err = ip_route_output_key(fl4, &r.rt);
+    inet_sock* inet = inet_sk(sk);
+    bool to_peer = sk->sk_state == TCP_ESTABLISHED && fl4->daddr == inet->inet_daddr && !fl4->flowi4_oif &&
+                   fl4->saddr == inet->inet_saddr;
+    dst_entry* dst = to_peer ? sk_dst_check(sk) : nullptr;
+    if (dst) {
+        r.rt = dst->rt;
+        r.rt.rt_mtu = dst_mtu(dst);
+        fl4->saddr = r.rt.rt_src;
+        dst_release(dst);
+    } else {
+        {
+            bh_guard bh;
+            r.err = ip_route_output_key(fl4, &r.rt);
+        }
+        if (!r.err && to_peer) {
+            sk_dst_set(sk, dst_alloc(r.rt));
+        }
     }
     if (!r.err && (r.rt.rt_flags & RTCF_BROADCAST) && !sock_flag(sk, SOCK_BROADCAST)) {
         r.err = -EACCES;   // RFC 1122 4.1.3.6 leaves it to the application: SO_BROADCAST
@@ -320,6 +336,7 @@ int udp_disconnect(struct sock* sk, int) {
             inet->inet_rcv_saddr = inet->inet_saddr = 0;
         }
     }
+    sk_dst_reset(sk);
     if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK)) {
         udp_lib_unhash(sk);
     }

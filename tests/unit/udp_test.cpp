@@ -913,3 +913,61 @@ TEST(udp, datagrams_for_an_owned_socket_wait_on_its_backlog) {
     release_sock(sk);
     sys_close(fd);
 }
+
+// The connected socket's kept route (sk_dst_cache): used while valid,
+// looked up again when routes or the device change, lowered by ICMP
+// fragmentation needed (RFC 1191).
+
+TEST(udp, connected_socket_keeps_its_route_until_something_changes) {
+    e.ip.know(gw_ip, gw_mac);
+    int fd = udp_socket();
+    LONGS_EQUAL(0, connect_to(fd, peer_ip, 9));
+    struct sock* sk = udp4_lib_lookup(peer_ip, htons(9), our_ip, name_of(fd).sin_port, eth->ifindex);
+    CHECK_TRUE(sk != nullptr);
+    CHECK_TRUE(inet_sk(sk)->sk_dst_cache != nullptr);
+    LONGS_EQUAL(1, sys_sendto(fd, "a", 1, 0, nullptr, 0));
+    auto sent = only(eth, ETH_P_IP);
+    CHECK_TRUE(memcmp(sent[0].dst(), peer_mac, ETH_ALEN) == 0);
+    // A host route through the gateway: the kept route is stale, the next
+    // send goes the new way.
+    fib_config host;
+    host.dst = peer_ip;
+    host.prefixlen = 32;
+    host.gw = gw_ip;
+    LONGS_EQUAL(0, fib_add_route(host));
+    CHECK_FALSE(dst_valid(inet_sk(sk)->sk_dst_cache));
+    LONGS_EQUAL(1, sys_sendto(fd, "b", 1, 0, nullptr, 0));
+    sent = only(eth, ETH_P_IP);
+    CHECK_TRUE(memcmp(sent[0].dst(), gw_mac, ETH_ALEN) == 0);
+    CHECK_TRUE(dst_valid(inet_sk(sk)->sk_dst_cache));
+    // The gateway says the path takes 1000 octets: IP_MTU tells, DF sends
+    // over it are EMSGSIZE, others are cut at it.
+    LONGS_EQUAL(1500, getint(fd, SOL_IP, IP_MTU));
+    LONGS_EQUAL(1200, send_to(fd, pattern(1200), peer_ip, 9));
+    sent = only(eth, ETH_P_IP);
+    LONGS_EQUAL(1, sent.size());
+    bytes quoted(sent[0].l3(), sent[0].l3() + 28);
+    ip_spec s;
+    s.protocol = IPPROTO_ICMP;
+    s.saddr = gw_ip;
+    receive_ip(eth, ip_packet(s, icmp_message(ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, 1000, quoted)), our_mac, gw_mac);
+    LONGS_EQUAL(-EMSGSIZE, recv_udp(fd).n);   // the hard error, once (DF was set: IP_PMTUDISC_WANT)
+    LONGS_EQUAL(1000, getint(fd, SOL_IP, IP_MTU));
+    LONGS_EQUAL(1200, sys_sendto(fd, pattern(1200).data(), 1200, 0, nullptr, 0));
+    sent = only(eth, ETH_P_IP);
+    LONGS_EQUAL(2, sent.size());
+    CHECK_TRUE(ntohs(sent[0].ip()->tot_len) <= 1000);
+    int pmtu = IP_PMTUDISC_DO;
+    LONGS_EQUAL(0, sys_setsockopt(fd, SOL_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu));
+    LONGS_EQUAL(-EMSGSIZE, sys_sendto(fd, pattern(1200).data(), 1200, 0, nullptr, 0));
+    // A smaller device MTU makes the kept route stale too.
+    LONGS_EQUAL(0, dev_set_mtu(eth, 900));
+    LONGS_EQUAL(900, getint(fd, SOL_IP, IP_MTU));
+    // Disconnecting drops it.
+    sockaddr unspec{};
+    unspec.sa_family = AF_UNSPEC;
+    LONGS_EQUAL(0, sys_connect(fd, &unspec, sizeof unspec));
+    CHECK_TRUE(inet_sk(sk)->sk_dst_cache == nullptr);
+    sys_close(fd);
+    take_sent(eth);
+}
