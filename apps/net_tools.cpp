@@ -538,6 +538,41 @@ int netstat_statistics() {
     return 0;
 }
 
+// netstat -u[a]: /proc/net/udp as net-tools prints it (numeric). Without
+// -a only connected sockets, as net-tools leaves servers out.
+int netstat_udp(bool all) {
+    char* proc = slurp("/proc/net/udp");
+    if (!proc) {
+        return 1;
+    }
+    printf("Active Internet connections (%s)\n", all ? "servers and established" : "w/o servers");
+    printf("Proto Recv-Q Send-Q Local Address           Foreign Address         State\n");
+    char* save = nullptr;
+    strtok_r(proc, "\n", &save);   // the header
+    for (char* line = strtok_r(nullptr, "\n", &save); line; line = strtok_r(nullptr, "\n", &save)) {
+        unsigned laddr, lport, raddr, rport, st, txq, rxq;
+        if (sscanf(line, "%*d: %X:%X %X:%X %X %X:%X", &laddr, &lport, &raddr, &rport, &st, &txq, &rxq) != 7) {
+            continue;
+        }
+        bool established = st == 1;   // TCP_ESTABLISHED: connected
+        if (!all && !established) {
+            continue;
+        }
+        char local[32], remote[32], a[INET_ADDRSTRLEN];
+        struct in_addr in = {laddr};
+        snprintf(local, sizeof local, "%s:%u", inet_ntop(AF_INET, &in, a, sizeof a), lport);
+        in.s_addr = raddr;
+        if (rport) {
+            snprintf(remote, sizeof remote, "%s:%u", inet_ntop(AF_INET, &in, a, sizeof a), rport);
+        } else {
+            snprintf(remote, sizeof remote, "%s:*", inet_ntop(AF_INET, &in, a, sizeof a));
+        }
+        printf("udp   %6u %6u %-23s %-23s %s\n", rxq, txq, local, remote, established ? "ESTABLISHED" : "");
+    }
+    free(proc);
+    return 0;
+}
+
 int netstat_main(int argc, char** argv) {
     const char* mode = argc > 1 ? argv[1] : "-i";
     int r;
@@ -547,8 +582,10 @@ int netstat_main(int argc, char** argv) {
         r = netstat_statistics();
     } else if (strcmp(mode, "-i") == 0) {
         r = netstat_interfaces();
+    } else if (mode[0] == '-' && strchr(mode, 'u') && strspn(mode + 1, "uan") == strlen(mode + 1)) {
+        r = netstat_udp(strchr(mode, 'a') != nullptr);
     } else {
-        printf("usage: netstat [-i|-r|-s]\n");
+        printf("usage: netstat [-i|-r|-s|-u[a][n]]\n");
         r = 1;
     }
     fflush(stdout);
@@ -566,4 +603,4 @@ int netstat_main(int argc, char** argv) {
 [[gnu::used, gnu::section("mipsnet_apps"), gnu::aligned(alignof(app_desc))]] const app_desc arp_app{
     "arp", arp_main, "ARP cache: arp [-n] | arp -s IP MAC [dev] | arp -d IP", APP_PRIVILEGED, 0};
 [[gnu::used, gnu::section("mipsnet_apps"), gnu::aligned(alignof(app_desc))]] const app_desc netstat_app{
-    "netstat", netstat_main, "netstat -i (interfaces), -r (routes), -s (IP/ICMP counters)", APP_PRIVILEGED, 0};
+    "netstat", netstat_main, "netstat -i (interfaces), -r (routes), -s (IP/ICMP/UDP counters), -u[a] (UDP sockets)", APP_PRIVILEGED, 0};

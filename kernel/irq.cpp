@@ -3,6 +3,7 @@
 #include "kernel/cpu.h"
 #include "kernel/irq_internal.h"
 #include "kernel/printk.h"
+#include "kernel/random.h"
 #include "kernel/uapi/errno.h"
 
 namespace {
@@ -117,6 +118,7 @@ void generic_handle_irq(unsigned irq) {
     }
     irq_desc& d = irq_table[irq];
     ++d.count;
+    add_interrupt_randomness(irq);
     if (!d.action || d.spurious_disabled) {
         // Nobody to ask (Linux's handle_bad_irq), or a line already cut
         // off that fired before the mask took: keep it quiet.

@@ -133,6 +133,26 @@ long sys_gettimeofday(uapi::timeval* tv, void* tz) {
     return copy_to_user(tv, &t, sizeof t);
 }
 
+// Linux's clock_settime for CLOCK_REALTIME only (CLOCK_MONOTONIC cannot be
+// set), with CAP_SYS_TIME: the privilege bit (PF_PRIVILEGED) stands for it.
+long sys_clock_settime(int which, const uapi::timespec* tp) {
+    if (static_cast<uapi::clockid>(which) != uapi::clockid::realtime) {
+        return -EINVAL;
+    }
+    if (!current || !(current->flags & PF_PRIVILEGED)) {
+        return -EPERM;
+    }
+    uapi::timespec t;
+    if (copy_from_user(&t, tp, sizeof t)) {
+        return -EFAULT;
+    }
+    if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000) {
+        return -EINVAL;
+    }
+    set_realtime_base(static_cast<uint64_t>(t.tv_sec) * 1000000000u + static_cast<uint64_t>(t.tv_nsec));
+    return 0;
+}
+
 long sys_clock_gettime(int which, uapi::timespec* tp) {
     uint64_t ns;
     switch (static_cast<uapi::clockid>(which)) {

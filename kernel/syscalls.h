@@ -43,6 +43,7 @@ long sys_syslog(int type, char* buf, int len);
 long sys_reboot(int magic1, int magic2, unsigned cmd, void* arg);
 long sys_gettimeofday(uapi::timeval* tv, void* tz);
 long sys_clock_gettime(int which, uapi::timespec* tp);
+long sys_clock_settime(int which, const uapi::timespec* tp);   // CLOCK_REALTIME, privileged
 long sys_nanosleep(const uapi::timespec* req, uapi::timespec* rem);
 long sys_clock_nanosleep(int which, int flags, const uapi::timespec* req, uapi::timespec* rem);
 long sys_times(uapi::tms* buf);

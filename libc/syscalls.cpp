@@ -153,6 +153,19 @@ int clock_gettime(clockid_t id, struct timespec* tp) {
     return 0;
 }
 
+int clock_settime(clockid_t id, const struct timespec* tp) {
+    if (id != CLOCK_REALTIME) {
+        errno = EINVAL;   // only the wall clock can be set
+        return -1;
+    }
+    if (tp->tv_sec < 0 || tp->tv_sec > 0x7fffffff) {
+        errno = EINVAL;   // past 2038: the o32 ABI's 32-bit time_t
+        return -1;
+    }
+    uapi::timespec k{static_cast<int32_t>(tp->tv_sec), static_cast<int32_t>(tp->tv_nsec)};
+    return static_cast<int>(libc::do_syscall(uapi::NR_clock_settime, static_cast<long>(uapi::clockid::realtime), &k));
+}
+
 int sched_yield() { return static_cast<int>(libc::do_syscall(uapi::NR_sched_yield)); }
 
 int nanosleep(const struct timespec* req, struct timespec* rem) {

@@ -45,8 +45,8 @@ struct msghdr {
     void* msg_name = nullptr;       // a kernel sockaddr_storage, or nullptr
     int msg_namelen = 0;
     iov_iter msg_iter;
-    void* msg_control = nullptr;    // user pointer; ancillary data is not interpreted
-    size_t msg_controllen = 0;
+    void* msg_control = nullptr;    // user pointer: put_cmsg() writes and advances it
+    size_t msg_controllen = 0;      // room left there
     unsigned msg_flags = 0;         // MSG_* in (send) and out (recv: MSG_TRUNC...)
 };
 inline size_t msg_data_left(const msghdr* m) { return m->msg_iter.count; }
@@ -57,6 +57,11 @@ inline int memcpy_to_msg(msghdr* msg, const void* data, size_t len) {
 inline int memcpy_from_msg(void* data, msghdr* msg, size_t len) {
     return copy_from_iter(data, len, &msg->msg_iter) == len ? 0 : -EFAULT;
 }
+
+// Appends a control message (Linux's put_cmsg, net/core/scm.c) to the
+// user's buffer: level, type and len bytes of data. When it does not fit,
+// MSG_CTRUNC and as much as fits. 0 or -EFAULT.
+int put_cmsg(msghdr* msg, int level, int type, size_t len, const void* data);
 
 // What a family does with its sockets (Linux's struct proto_ops). Every
 // entry is set: the sock_no_* defaults (net/core/sock.h) answer

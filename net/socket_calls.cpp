@@ -143,13 +143,15 @@ long do_sendmsg(socket* sock, const user_msghdr* umsg, unsigned flags) {
 }
 
 // Linux's ___sys_recvmsg for one header: the data, then the address, the
-// flags out (MSG_TRUNC...) and msg_controllen 0 (no ancillary data).
+// flags out (MSG_TRUNC, MSG_CTRUNC...) and the length of the control
+// messages the protocol put.
 long do_recvmsg(socket* sock, user_msghdr* umsg, unsigned flags) {
     iov_array kiov;
     sockaddr_storage address;
     msghdr msg;
     void* uaddr = nullptr;
     long err = copy_msghdr_from_user(&msg, umsg, &address, &uaddr, &kiov);
+    auto* cmsg_start = static_cast<char*>(msg.msg_control);
     if (!err) {
         msg.msg_flags = flags & MSG_CMSG_CLOEXEC;
         msg.msg_namelen = 0;
@@ -160,7 +162,7 @@ long do_recvmsg(socket* sock, user_msghdr* umsg, unsigned flags) {
         if (uaddr) {
             err = move_addr_to_user(&address, msg.msg_namelen, uaddr, &umsg->msg_namelen);
         }
-        uint32_t controllen = 0;
+        auto controllen = static_cast<uint32_t>(static_cast<char*>(msg.msg_control) - cmsg_start);
         if (err >= 0) {
             err = copy_to_user(&umsg->msg_flags, &msg.msg_flags, sizeof msg.msg_flags);
         }
@@ -477,4 +479,33 @@ long sys_recvmmsg(int fd, mmsghdr* mmsg, unsigned vlen, unsigned flags, uapi::ti
         return datagrams;
     }
     return err;
+}
+
+int put_cmsg(msghdr* msg, int level, int type, size_t len, const void* data) {
+    if (!msg->msg_control) {
+        msg->msg_flags |= MSG_CTRUNC;
+        return 0;
+    }
+    if (msg->msg_controllen < sizeof(cmsghdr)) {
+        msg->msg_flags |= MSG_CTRUNC;
+        return 0;   // not even the header fits
+    }
+    size_t cmlen = CMSG_LEN(len);
+    if (msg->msg_controllen < cmlen) {
+        msg->msg_flags |= MSG_CTRUNC;
+        cmlen = msg->msg_controllen;
+    }
+    cmsghdr h{static_cast<uint32_t>(CMSG_LEN(len)), level, type};
+    auto* out = static_cast<char*>(msg->msg_control);
+    if (copy_to_user(out, &h, sizeof h) ||
+        copy_to_user(out + CMSG_ALIGN(sizeof h), data, cmlen - CMSG_ALIGN(sizeof h))) {
+        return -EFAULT;
+    }
+    size_t space = CMSG_SPACE(len);
+    if (space > msg->msg_controllen) {
+        space = msg->msg_controllen;
+    }
+    msg->msg_control = out + space;
+    msg->msg_controllen -= space;
+    return 0;
 }

@@ -102,6 +102,9 @@ constexpr int SO_NO_CHECK = 11;
 constexpr int SO_PRIORITY = 12;
 constexpr int SO_BINDTODEVICE = 25;
 constexpr int SO_TIMESTAMP = 29;      // SO_TIMESTAMP_OLD
+constexpr int SO_TIMESTAMPNS = 35;    // SO_TIMESTAMPNS_OLD
+constexpr int SCM_TIMESTAMP = SO_TIMESTAMP;
+constexpr int SCM_TIMESTAMPNS = SO_TIMESTAMPNS;
 constexpr int SO_MARK = 36;
 constexpr int SO_RXQ_OVFL = 40;
 
@@ -166,6 +169,17 @@ struct user_msghdr {
     uint32_t msg_controllen;
     unsigned msg_flags;
 };
+// A control message's header as o32 lays it out (Linux's struct
+// cmsghdr: cmsg_len is a 32-bit size_t there), data aligned to 4.
+struct cmsghdr {
+    uint32_t cmsg_len;   // header and data
+    int cmsg_level;
+    int cmsg_type;
+};
+constexpr size_t CMSG_ALIGN(size_t len) { return (len + sizeof(uint32_t) - 1) & ~(sizeof(uint32_t) - 1); }
+constexpr size_t CMSG_LEN(size_t len) { return CMSG_ALIGN(sizeof(cmsghdr)) + len; }
+constexpr size_t CMSG_SPACE(size_t len) { return CMSG_ALIGN(sizeof(cmsghdr)) + CMSG_ALIGN(len); }
+
 struct mmsghdr {
     user_msghdr msg_hdr;
     unsigned msg_len;

@@ -136,6 +136,13 @@ int dev_queue_xmit(sk_buff* skb) {
         return -ENETDOWN;
     }
     skb_reset_mac_header(skb);
+    // A sum left for the device that it cannot fill in: done here, before
+    // the taps see the frame (Linux's validate_xmit_skb).
+    if (skb->ip_summed == CHECKSUM_PARTIAL && !(dev->features & NETIF_F_HW_CSUM) && skb_checksum_help(skb)) {
+        count_tx_dropped(dev);
+        kfree_skb(skb);
+        return -ENOMEM;
+    }
     if (dev->tx_queue_len == 0) {
         return xmit_noqueue(skb, dev);
     }

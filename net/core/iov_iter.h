@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kernel/uapi/types.h"
+#include "net/core/checksum.h"
 
 struct iov_iter {
     const uapi::iovec* iov = nullptr;
@@ -61,4 +62,24 @@ inline size_t copy_from_iter(void* to, size_t len, iov_iter* it) {
         dst += k;
     });
     return n;
+}
+
+// Copies len bytes out of the iterator and sums them in the same pass
+// (Linux's csum_and_copy_from_iter_full over csum_and_copy_from_user):
+// *csum is the csum_partial() of the copied bytes. False, copying
+// nothing, when fewer than len are left.
+inline bool csum_and_copy_from_iter_full(void* to, size_t len, __wsum* csum, iov_iter* it) {
+    if (len > it->count) {
+        return false;
+    }
+    char* dst = static_cast<char*>(to);
+    __wsum sum = 0;
+    int offset = 0;
+    it->advance(len, [&](char* src, size_t k) {
+        sum = csum_block_add(sum, csum_partial_copy_nocheck(src, dst, static_cast<int>(k)), offset);
+        dst += k;
+        offset += static_cast<int>(k);
+    });
+    *csum = sum;
+    return true;
 }

@@ -1,5 +1,6 @@
 // The loopback device "lo" (Linux's drivers/net/loopback.c, here portable):
 // every frame sent through it comes back through netif_rx().
+#include "kernel/cmdline.h"
 #include "kernel/cpu.h"
 #include "kernel/printk.h"
 #include "kernel/uapi/errno.h"
@@ -19,9 +20,16 @@ netdev_tx_t loopback_xmit(sk_buff* skb, net_device* dev) {
     skb_orphan(skb);   // no longer the sending socket's memory
     skb->nit_done = 0;
     skb->protocol = eth_type_trans(skb, dev);
-    // The bytes never left memory: nothing to verify (Linux's loopback
-    // advertises checksum offload for the same reason).
-    skb->ip_summed = CHECKSUM_UNNECESSARY;
+    // The bytes never left memory: nothing to verify, and a sum left to
+    // the device (CHECKSUM_PARTIAL) stays unfilled, as Linux's loopback
+    // does with its checksum offload. lo.verify_csum=1 makes every sum
+    // real and checked by the receiver instead, so that a test over lo
+    // can catch a checksum bug.
+    if (!(dev->features & NETIF_F_HW_CSUM)) {
+        skb->ip_summed = CHECKSUM_NONE;   // dev_queue_xmit filled in any partial sum
+    } else if (skb->ip_summed != CHECKSUM_PARTIAL) {
+        skb->ip_summed = CHECKSUM_UNNECESSARY;
+    }
     unsigned len = skb->len;
     if (netif_rx(skb) == NET_RX_SUCCESS) {
         cpu::irq_guard guard;
@@ -57,6 +65,7 @@ void loopback_setup(net_device* dev) {
     dev->flags = IFF_LOOPBACK;
     dev->header_ops = &eth_header_ops;
     dev->netdev_ops = &loopback_ops;
+    dev->features = cmdline::get_int("lo.verify_csum", 0) ? 0 : NETIF_F_HW_CSUM;
 }
 
 int loopback_net_init() {

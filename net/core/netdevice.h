@@ -128,9 +128,13 @@ constexpr unsigned long __QDISC_STATE_SCHED = 1u << 3;      // on the output_que
 
 enum netdev_reg_state : uint8_t { NETREG_UNINITIALIZED, NETREG_REGISTERED, NETREG_UNREGISTERED };
 
+// net_device::features (Linux's NETIF_F_*): what the device does itself.
+constexpr uint32_t NETIF_F_HW_CSUM = 1u << 3;   // fills in CHECKSUM_PARTIAL sums (or, lo, needs none)
+
 struct net_device {
     char name[IFNAMSIZ];                // "eth%d" is completed at registration
     int ifindex;                        // from 1, in registration order
+    uint32_t features;                  // NETIF_F_*
     unsigned int flags;                 // IFF_*, as set; dev_get_flags() adds RUNNING/LOWER_UP
     unsigned int gflags;                // IFF_PROMISC/IFF_ALLMULTI the administrator asked for
     unsigned int mtu, min_mtu, max_mtu;

@@ -125,6 +125,8 @@ void copy_header(sk_buff* n, const sk_buff* old) {
     n->pkt_type = old->pkt_type;
     n->ip_summed = old->ip_summed;
     n->csum = old->csum;
+    n->csum_start = old->csum_start;
+    n->csum_offset = old->csum_offset;
     n->priority = old->priority;
     n->mark = old->mark;
 }
@@ -480,4 +482,20 @@ void skb_queue_purge(sk_buff_head* q) {
     while (sk_buff* skb = skb_dequeue(q)) {
         kfree_skb(skb);
     }
+}
+
+int skb_checksum_help(sk_buff* skb) {
+    if (skb->ip_summed != CHECKSUM_PARTIAL) {
+        return 0;
+    }
+    if (skb_cloned(skb) && pskb_expand_head(skb, 0, 0, GFP_ATOMIC)) {
+        return -ENOMEM;   // a clone shares the bytes the sum is written into
+    }
+    int start = static_cast<int>(skb->csum_start) - static_cast<int>(skb->data - skb->head);
+    auto* field = reinterpret_cast<__sum16*>(skb->head + skb->csum_start + skb->csum_offset);
+    __wsum sum = skb_checksum(skb, start, static_cast<int>(skb->len) - start, 0);
+    __sum16 folded = csum_fold(sum);
+    *field = folded ? folded : 0xffff;   // RFC 768: a computed zero is sent as all ones
+    skb->ip_summed = CHECKSUM_NONE;
+    return 0;
 }

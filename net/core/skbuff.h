@@ -86,6 +86,8 @@ struct sk_buff {
     uint8_t nit_done : 1;      // already shown to the taps on the way out
     uint8_t free_consumed : 1; // dev_consume_skb_irq(): counted as consumed, not dropped
     __wsum csum;
+    uint16_t csum_start;       // CHECKSUM_PARTIAL: where the sum starts, from head...
+    uint16_t csum_offset;      // ...and where in that it goes
     uint32_t priority;
     uint32_t mark;
     int users;                 // references (atomic)
@@ -199,6 +201,18 @@ int __skb_put_padto(sk_buff* skb, unsigned int len, bool free_on_error);
 int skb_copy_bits(const sk_buff* skb, int offset, void* to, int len);
 // csum_partial() of len packet bytes from offset, added to csum.
 __wsum skb_checksum(const sk_buff* skb, int offset, int len, __wsum csum);
+// CHECKSUM_PARTIAL done in software (Linux's skb_checksum_help): the sum
+// from csum_start to the end, folded into csum_start + csum_offset (which
+// holds the pseudo-header's sum), ip_summed CHECKSUM_NONE. 0, or -ENOMEM
+// when a shared buffer could not be made private.
+int skb_checksum_help(sk_buff* skb);
+// Marks skb CHECKSUM_PARTIAL: the sum from start (a pointer into its data)
+// goes off octets after it (Linux's skb_partial_csum_set).
+inline void skb_partial_csum_set(sk_buff* skb, const uint8_t* start, uint16_t off) {
+    skb->ip_summed = CHECKSUM_PARTIAL;
+    skb->csum_start = static_cast<uint16_t>(start - skb->head);
+    skb->csum_offset = off;
+}
 
 // Header positions ------------------------------------------------------------
 

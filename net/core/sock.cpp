@@ -7,6 +7,7 @@
 #include "kernel/cpu.h"
 #include "kernel/mm/slab.h"
 #include "kernel/printk.h"
+#include "kernel/softirq.h"
 #include "kernel/time.h"
 #include "kernel/uaccess.h"
 #include "kernel/trace.h"
@@ -22,6 +23,7 @@ void __sk_free(struct sock* sk) {
         sk->sk_destruct(sk);
     }
     skb_queue_purge(&sk->sk_receive_queue);
+    skb_queue_purge(&sk->sk_backlog);
     proto* prot = sk->sk_prot;
     {
         cpu::irq_guard guard;   // the last put may come from a softirq (sock_wfree)
@@ -94,6 +96,8 @@ struct sock* sk_alloc(int family, gfp_t gfp, proto* prot, int kern) {
     sk->sk_refcnt = 1;
     INIT_LIST_HEAD(&sk->sk_node);
     skb_queue_head_init(&sk->sk_receive_queue);
+    skb_queue_head_init(&sk->sk_backlog);
+    init_waitqueue_head(&sk->sk_lock_wq);
     cpu::irq_guard guard;
     ++prot->inuse;
     ++socks_live;
@@ -261,11 +265,24 @@ int sock_get_timestamp(struct sock* sk, uapi::timeval* userstamp) {
     return copy_to_user(userstamp, &tv, sizeof tv);
 }
 
-void sock_recv_timestamp(msghdr*, struct sock* sk, const sk_buff* skb) {
+void sock_recv_timestamp(msghdr* msg, struct sock* sk, const sk_buff* skb) {
     // The frame's receive time in wall-clock terms: skb->tstamp is monotonic.
     uint64_t mono = skb->tstamp ? skb->tstamp : ktime_get_ns();
-    sk->sk_stamp = mono + (ktime_get_real_ns() - ktime_get_ns());
+    uint64_t real = mono + (ktime_get_real_ns() - ktime_get_ns());
+    sk->sk_stamp = real;
     sock_set_flag(sk, SOCK_TSTAMP_SET);
+    if (!msg || !sock_flag(sk, SOCK_RCVTSTAMP)) {
+        return;
+    }
+    auto sec = static_cast<int32_t>(real / 1000000000u);
+    auto ns = static_cast<int32_t>(real % 1000000000u);
+    if (sock_flag(sk, SOCK_RCVTSTAMPNS)) {
+        uapi::timespec ts{sec, ns};
+        put_cmsg(msg, SOL_SOCKET, SCM_TIMESTAMPNS, sizeof ts, &ts);
+    } else {
+        uapi::timeval tv{sec, ns / 1000};
+        put_cmsg(msg, SOL_SOCKET, SCM_TIMESTAMP, sizeof tv, &tv);
+    }
 }
 
 // proto_ops defaults: what a family without the operation answers.
@@ -309,4 +326,43 @@ int sock_common_recvmsg(socket* sock, msghdr* msg, size_t size, int flags) {
         msg->msg_namelen = addr_len;
     }
     return err;
+}
+
+void lock_sock(struct sock* sk) {
+    for (;;) {
+        {
+            bh_guard bh;
+            if (!sk->sk_lock_owned) {
+                sk->sk_lock_owned = true;
+                return;
+            }
+        }
+        wait_event(sk->sk_lock_wq, [sk] { return !sk->sk_lock_owned; });
+    }
+}
+
+void release_sock(struct sock* sk) {
+    bh_guard bh;
+    // Linux's __release_sock: what arrived while we held it, in order,
+    // handed over with the lock still ours so nothing overtakes it.
+    while (sk_buff* skb = __skb_dequeue(&sk->sk_backlog)) {
+        sk->sk_backlog_len -= skb->truesize;
+        if (sk->sk_prot->backlog_rcv) {
+            sk->sk_prot->backlog_rcv(sk, skb);
+        } else {
+            kfree_skb(skb);
+        }
+    }
+    sk->sk_lock_owned = false;
+    wake_up(&sk->sk_lock_wq);
+}
+
+int sk_add_backlog(struct sock* sk, sk_buff* skb, unsigned limit) {
+    if (sk->sk_backlog_len + skb->truesize > limit) {
+        __atomic_add_fetch(&sk->sk_drops, 1, __ATOMIC_RELAXED);
+        return -ENOBUFS;
+    }
+    sk->sk_backlog_len += skb->truesize;
+    __skb_queue_tail(&sk->sk_backlog, skb);
+    return 0;
 }

@@ -46,11 +46,14 @@ enum sock_flags : unsigned {
     SOCK_RXQ_OVFL,
     SOCK_NOSPACE_FLAG,
     SOCK_TSTAMP_SET,    // sk_stamp holds a frame's time (SIOCGSTAMP)
+    SOCK_RCVTSTAMPNS,   // SO_TIMESTAMPNS: the stamp as a timespec
 };
 
 // sk_userlocks
 constexpr uint8_t SOCK_SNDBUF_LOCK = 1;
 constexpr uint8_t SOCK_RCVBUF_LOCK = 2;
+constexpr uint8_t SOCK_BINDADDR_LOCK = 4;   // bind() chose the address: disconnect keeps it
+constexpr uint8_t SOCK_BINDPORT_LOCK = 8;   // bind() chose the port: disconnect keeps it
 
 // sk_state for datagram sockets, TCP's numbering (include/net/tcp_states.h).
 constexpr uint8_t TCP_ESTABLISHED = 1;
@@ -62,7 +65,8 @@ struct sock {
     // sock_common
     uint16_t sk_family;
     uint8_t sk_state;
-    uint8_t sk_reuse;
+    uint8_t sk_reuse;             // SO_REUSEADDR
+    uint8_t sk_reuseport;         // SO_REUSEPORT
     int sk_bound_dev_if;          // SO_BINDTODEVICE, 0: any
     int sk_refcnt;                // sock_hold/sock_put (atomic)
     list_head sk_node;            // on the protocol's list of sockets
@@ -95,6 +99,12 @@ struct sock {
     void (*sk_state_change)(struct sock* sk);
     void (*sk_error_report)(struct sock* sk);
     void (*sk_destruct)(struct sock* sk);
+    // The socket lock (Linux's socket_lock_t): owned by a process that may
+    // sleep holding it; what a softirq brings meanwhile waits on the backlog.
+    bool sk_lock_owned;
+    wait_queue_head sk_lock_wq;
+    sk_buff_head sk_backlog;
+    unsigned sk_backlog_len;      // truesize queued there
 };
 
 inline bool sock_flag(const struct sock* sk, sock_flags f) { return sk->sk_flags & (1ul << f); }
@@ -130,6 +140,9 @@ struct proto {
     int (*hash)(struct sock* sk) = nullptr;          // onto the protocol's lookup table
     void (*unhash)(struct sock* sk) = nullptr;
     void (*shutdown)(struct sock* sk, int how) = nullptr;
+    // A local port (host order; 0: any free one) for sk, onto the table:
+    // 0, or nonzero when it is taken (Linux's get_port).
+    int (*get_port)(struct sock* sk, unsigned short snum) = nullptr;
     // Set by proto_register:
     kmem_cache* slab = nullptr;            // obj_size objects, named after the protocol
     list_head node{};             // on proto_list
@@ -167,6 +180,34 @@ void sock_def_readable(struct sock* sk);
 void sock_def_write_space(struct sock* sk);
 void sock_def_wakeup(struct sock* sk);
 void sock_def_error_report(struct sock* sk);
+
+// The socket lock (Linux's lock_sock in net/core/sock.c) -------------------------
+
+// Takes the socket for the calling process, sleeping while another owns
+// it. Softirqs stay enabled: a frame for an owned socket is put on its
+// backlog by the receive path (sk_add_backlog).
+void lock_sock(struct sock* sk);
+// Runs the backlog through sk_prot->backlog_rcv, then lets the next owner in.
+void release_sock(struct sock* sk);
+inline bool sock_owned_by_user(const struct sock* sk) { return sk->sk_lock_owned; }
+// lock_sock for a scope.
+class sock_lock_guard {
+public:
+    explicit sock_lock_guard(struct sock* sk) : sk_(sk) { lock_sock(sk_); }
+    ~sock_lock_guard() { release_sock(sk_); }
+    sock_lock_guard(const sock_lock_guard&) = delete;
+    sock_lock_guard& operator=(const sock_lock_guard&) = delete;
+
+private:
+    struct sock* sk_;
+};
+// The softirq side's lock: on one CPU, softirqs are already excluded from
+// each other, so these mark the section only (Linux's spinlock).
+inline void bh_lock_sock(struct sock*) {}
+inline void bh_unlock_sock(struct sock*) {}
+// Queues skb for release_sock; -ENOBUFS (the caller frees it) when the
+// backlog holds limit octets already (Linux's sk_add_backlog).
+int sk_add_backlog(struct sock* sk, sk_buff* skb, unsigned limit);
 
 // Buffer ownership -------------------------------------------------------------
 
@@ -216,7 +257,8 @@ inline long sock_rcvtimeo(const struct sock* sk, bool noblock) { return noblock 
 inline long sock_sndtimeo(const struct sock* sk, bool noblock) { return noblock ? 0 : sk->sk_sndtimeo; }
 // SIOCGSTAMP: the time of the last frame read, as an o32 timeval.
 int sock_get_timestamp(struct sock* sk, uapi::timeval* userstamp);
-// The receive-side timestamp of skb is now the socket's last (SIOCGSTAMP).
+// The receive-side timestamp of skb is now the socket's last (SIOCGSTAMP);
+// with SO_TIMESTAMP(NS) it also goes to the reader as SCM_TIMESTAMP(NS).
 void sock_recv_timestamp(msghdr* msg, struct sock* sk, const sk_buff* skb);
 
 // proto_ops defaults --------------------------------------------------------------

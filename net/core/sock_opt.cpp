@@ -109,6 +109,9 @@ int sock_setsockopt(socket* sock, int, int optname, const void* optval, unsigned
     case SO_REUSEADDR:
         sk->sk_reuse = valbool;
         return 0;
+    case SO_REUSEPORT:
+        sk->sk_reuseport = valbool;
+        return 0;
     case SO_TYPE:
     case SO_PROTOCOL:
     case SO_DOMAIN:
@@ -163,7 +166,10 @@ int sock_setsockopt(socket* sock, int, int optname, const void* optval, unsigned
     case SO_SNDTIMEO:
         return sock_set_timeout(&sk->sk_sndtimeo, optval, optlen);
     case SO_TIMESTAMP:
+    case SO_TIMESTAMPNS:
+        // Linux's sock_set_timestamp: either one on, the other's format off.
         sock_valbool_flag(sk, SOCK_RCVTSTAMP, valbool);
+        sock_valbool_flag(sk, SOCK_RCVTSTAMPNS, valbool && optname == SO_TIMESTAMPNS);
         return 0;
     case SO_MARK:
         if (!capable(CAP_NET_ADMIN)) {
@@ -202,6 +208,7 @@ int sock_getsockopt(socket* sock, int, int optname, void* optval, int* optlen) {
     case SO_SNDBUF: v.val = sk->sk_sndbuf; break;
     case SO_RCVBUF: v.val = sk->sk_rcvbuf; break;
     case SO_REUSEADDR: v.val = sk->sk_reuse; break;
+    case SO_REUSEPORT: v.val = sk->sk_reuseport; break;
     case SO_KEEPALIVE: v.val = 0; break;
     case SO_TYPE: v.val = sk->sk_type; break;
     case SO_PROTOCOL: v.val = sk->sk_protocol; break;
@@ -250,7 +257,8 @@ int sock_getsockopt(socket* sock, int, int optname, void* optval, int* optlen) {
         break;
     case SO_RCVLOWAT: v.val = sk->sk_rcvlowat; break;
     case SO_SNDLOWAT: v.val = 1; break;
-    case SO_TIMESTAMP: v.val = sock_flag(sk, SOCK_RCVTSTAMP); break;
+    case SO_TIMESTAMP: v.val = sock_flag(sk, SOCK_RCVTSTAMP) && !sock_flag(sk, SOCK_RCVTSTAMPNS); break;
+    case SO_TIMESTAMPNS: v.val = sock_flag(sk, SOCK_RCVTSTAMPNS); break;
     case SO_ACCEPTCONN: v.val = 0; break;   // no listening sockets among these families
     case SO_MARK: v.val = static_cast<int>(sk->sk_mark); break;
     case SO_RXQ_OVFL: v.val = sock_flag(sk, SOCK_RXQ_OVFL); break;

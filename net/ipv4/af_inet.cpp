@@ -13,6 +13,7 @@
 #include "net/core/netdevice.h"
 #include "net/ipv4/arp.h"
 #include "net/ipv4/icmp.h"
+#include "net/ipv4/igmp.h"
 #include "net/ipv4/inet_sock.h"
 #include "net/ipv4/inetdevice.h"
 #include "net/ipv4/ip.h"
@@ -22,6 +23,7 @@
 #include "net/ipv4/protocol.h"
 #include "net/ipv4/route.h"
 #include "net/ipv4/snmp.h"
+#include "net/ipv4/udp.h"
 #include "net/packet/packet_internal.h"
 
 void ipv4_init() {
@@ -67,7 +69,10 @@ inet_protosw inetsw_array[] = {
      .ops = &inet_sockraw_ops, .capability = CAP_NET_RAW, .flags = INET_PROTOSW_REUSE},
 };
 
-void inet_sock_destruct(struct sock* sk) { skb_queue_purge(&sk->sk_receive_queue); }
+void inet_sock_destruct(struct sock* sk) {
+    skb_queue_purge(&sk->sk_receive_queue);
+    sk_dst_reset(sk);
+}
 
 // Linux's inet_create: the protocol's entry in inetsw[type] (an exact
 // match, or the wildcard on either side), its capability, then the sock.
@@ -114,6 +119,7 @@ int inet_create(socket* sock, int protocol, int kern) {
     inet_sock* inet = inet_sk(sk);
     if (sock->type == SOCK_RAW) {
         inet->inet_num = static_cast<uint16_t>(protocol);
+        inet->inet_sport = htons(inet->inet_num);
         if (protocol == IPPROTO_RAW) {
             inet->hdrincl = true;
         }
@@ -388,12 +394,27 @@ void inet_unregister_protosw(inet_protosw* p) {
 
 int inet_release(socket* sock) {
     if (struct sock* sk = sock->sk) {
+        ip_mc_drop_socket(sk);   // the groups it joined (Linux's inet_release)
         sk->sk_prot->close(sk, 0);
         sock->sk = nullptr;
     }
     return 0;
 }
 
+namespace {
+
+// Linux's inet_addr_valid_or_nonlocal without ip_nonlocal_bind: one of
+// ours, a broadcast or a group (those only filter what is received), or
+// any.
+bool inet_bind_addr_ok(__be32 addr, unsigned type) {
+    return addr == htonl(INADDR_ANY) || type == RTN_LOCAL || type == RTN_MULTICAST || type == RTN_BROADCAST;
+}
+
+}  // namespace
+
+// Linux's __inet_bind: the address checked, a port below 1024 only with
+// CAP_NET_BIND_SERVICE, a socket binds once, and the protocol's get_port
+// says whether the port is free.
 int inet_bind(socket* sock, sockaddr* uaddr, int addr_len) {
     struct sock* sk = sock->sk;
     if (sk->sk_prot->bind) {
@@ -407,7 +428,47 @@ int inet_bind(socket* sock, sockaddr* uaddr, int addr_len) {
         (addr->sin_family != AF_UNSPEC || addr->sin_addr.s_addr != htonl(INADDR_ANY))) {
         return -EAFNOSUPPORT;
     }
-    return -EOPNOTSUPP;   // ports come with UDP and TCP
+    if (!sk->sk_prot->get_port) {
+        return -EOPNOTSUPP;
+    }
+    __be32 a = addr->sin_addr.s_addr;
+    unsigned type = inet_addr_type(a);
+    if (!inet_bind_addr_ok(a, type)) {
+        return -EADDRNOTAVAIL;
+    }
+    unsigned short snum = ntohs(addr->sin_port);
+    if (snum && snum < PROT_SOCK && !capable(CAP_NET_BIND_SERVICE)) {
+        return -EACCES;
+    }
+    inet_sock* inet = inet_sk(sk);
+    if (sk->sk_state != TCP_CLOSE || inet->inet_num) {
+        return -EINVAL;   // bound already
+    }
+    inet->inet_rcv_saddr = inet->inet_saddr = a;
+    if (type == RTN_MULTICAST || type == RTN_BROADCAST) {
+        inet->inet_saddr = 0;   // send from the device's address
+    }
+    if (sk->sk_prot->get_port(sk, snum)) {
+        inet->inet_saddr = inet->inet_rcv_saddr = 0;
+        return -EADDRINUSE;
+    }
+    if (a) {
+        sk->sk_userlocks |= SOCK_BINDADDR_LOCK;
+    }
+    if (snum) {
+        sk->sk_userlocks |= SOCK_BINDPORT_LOCK;
+    }
+    inet->inet_daddr = 0;
+    inet->inet_dport = 0;
+    return 0;
+}
+
+int inet_autobind(struct sock* sk) {
+    inet_sock* inet = inet_sk(sk);
+    if (!inet->inet_num && (!sk->sk_prot->get_port || sk->sk_prot->get_port(sk, 0))) {
+        return -EAGAIN;
+    }
+    return 0;
 }
 
 int ip4_datagram_connect(struct sock* sk, sockaddr* uaddr, int addr_len) {
@@ -434,6 +495,7 @@ int ip4_datagram_connect(struct sock* sk, sockaddr* uaddr, int addr_len) {
     if ((rt.rt_flags & RTCF_BROADCAST) && !sock_flag(sk, SOCK_BROADCAST)) {
         return -EACCES;
     }
+    sk_dst_set(sk, dst_alloc(rt));   // the peer's route, kept (Linux's sk_dst_set)
     if (!inet->inet_saddr) {
         inet->inet_saddr = fl4.saddr;
     }
@@ -441,6 +503,7 @@ int ip4_datagram_connect(struct sock* sk, sockaddr* uaddr, int addr_len) {
         inet->inet_rcv_saddr = fl4.saddr;
     }
     inet->inet_daddr = fl4.daddr;
+    inet->inet_dport = usin->sin_port;
     sk->sk_state = TCP_ESTABLISHED;
     return 0;
 }
@@ -453,20 +516,30 @@ int inet_dgram_connect(socket* sock, sockaddr* uaddr, int addr_len, int) {
     if (uaddr->sa_family == AF_UNSPEC) {
         return sk->sk_prot->disconnect ? sk->sk_prot->disconnect(sk, 0) : -EOPNOTSUPP;
     }
+    if (!inet_sk(sk)->inet_num && inet_autobind(sk)) {
+        return -EAGAIN;
+    }
     return sk->sk_prot->connect ? sk->sk_prot->connect(sk, uaddr, addr_len) : -EOPNOTSUPP;
 }
 
-// Raw sockets have no ports: the peer is never "connected" for
-// getpeername (inet_dport stays 0), and the local port is the protocol.
+// Linux's inet_getname: our address and port, or the peer's once
+// connected with a port (so a raw socket, whose "port" is its protocol,
+// never has a peer to name).
 int inet_getname(socket* sock, sockaddr* uaddr, int peer) {
-    inet_sock* inet = inet_sk(sock->sk);
+    struct sock* sk = sock->sk;
+    inet_sock* inet = inet_sk(sk);
     auto* sin = reinterpret_cast<sockaddr_in*>(uaddr);
     memset(sin, 0, sizeof *sin);
     sin->sin_family = AF_INET;
     if (peer) {
-        return -ENOTCONN;
+        if (!inet->inet_dport || sk->sk_state != TCP_ESTABLISHED) {
+            return -ENOTCONN;
+        }
+        sin->sin_port = inet->inet_dport;
+        sin->sin_addr.s_addr = inet->inet_daddr;
+        return sizeof *sin;
     }
-    sin->sin_port = htons(inet->inet_num);
+    sin->sin_port = inet->inet_sport;
     sin->sin_addr.s_addr = inet->inet_rcv_saddr ? inet->inet_rcv_saddr : inet->inet_saddr;
     return sizeof *sin;
 }
@@ -527,8 +600,8 @@ const proto_ops inet_sockraw_ops = {
     .sendpage = sock_no_sendpage,
 };
 
-// UDP's operations: the same calls as raw sockets (udp_prot refuses until
-// UDP is built), as in Linux where the two tables differ only in poll.
+// UDP's operations: the same calls as raw sockets, as in Linux where the
+// two tables differ only in poll (udp_poll's checksum deferral).
 const proto_ops inet_dgram_ops = inet_sockraw_ops;
 
 // TCP's operations: listen/accept/connect come with TCP.
@@ -583,5 +656,7 @@ int inet_init() {
     }
     ipv4_init();
     raw_init();
+    udp_init();   // inet_add_protocol(&udp_protocol, IPPROTO_UDP)
+    igmp_init();  // inet_add_protocol(&igmp_protocol, IPPROTO_IGMP)
     return 0;
 }

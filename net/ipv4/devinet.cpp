@@ -13,6 +13,7 @@
 #include "net/core/rtnetlink.h"
 #include "net/ethernet/etherdevice.h"
 #include "net/ipv4/arp.h"
+#include "net/ipv4/igmp.h"
 #include "net/ipv4/inetdevice.h"
 #include "net/ipv4/neighbour.h"
 #include "net/ipv4/route.h"
@@ -379,6 +380,7 @@ int ip_mc_inc_group(in_device* in_dev, __be32 group) {
         ip_eth_mc_map(group, mac);
         dev_mc_add(in_dev->dev, mac);
     }
+    igmp_group_added(in_dev, group);   // the report (RFC 2236 3)
     return 0;
 }
 
@@ -389,6 +391,7 @@ int ip_mc_dec_group(in_device* in_dev, __be32 group) {
             continue;
         }
         if (--in_dev->mc[i].users == 0) {
+            igmp_group_dropped(in_dev, group);   // the leave
             in_dev->mc[i] = in_dev->mc[--in_dev->mc_count];
             if (!is_loopback(in_dev->dev)) {
                 uint8_t mac[ETH_ALEN];

@@ -7,6 +7,7 @@
 #include "kernel/jiffies.h"
 #include "kernel/softirq.h"
 #include "kernel/time.h"
+#include "kernel/uapi/errno.h"
 #include "net/core/netdevice.h"
 #include "net/ipv4/ip.h"
 #include "net/ipv4/protocol.h"
@@ -15,6 +16,13 @@
 #include "net/ipv4/snmp.h"
 
 icmp_sysctl sysctl_icmp;
+
+const icmp_err icmp_err_convert[NR_ICMP_UNREACH + 1] = {
+    {ENETUNREACH, false},  {EHOSTUNREACH, false}, {ENOPROTOOPT, true},  {ECONNREFUSED, true},
+    {EMSGSIZE, false},     {EOPNOTSUPP, false},   {ENETUNREACH, true},  {EHOSTDOWN, true},
+    {ENONET, true},        {ENETUNREACH, true},   {EHOSTUNREACH, true}, {ENETUNREACH, false},
+    {EHOSTUNREACH, false}, {EHOSTUNREACH, true},  {EHOSTUNREACH, true}, {EHOSTUNREACH, true},
+};
 
 namespace {
 

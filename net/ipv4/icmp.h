@@ -60,6 +60,15 @@ constexpr uint8_t NR_ICMP_UNREACH = 15;
 constexpr uint8_t ICMP_EXC_TTL = 0;
 constexpr uint8_t ICMP_EXC_FRAGTIME = 1;
 
+// RFC 1122 3.2.2.1's unreachable codes as errnos, and whether each is
+// hard (reported on a connected socket without IP_RECVERR): Linux's
+// icmp_err_convert, for raw sockets and UDP.
+struct icmp_err {
+    int errnum;
+    bool fatal;
+};
+extern const icmp_err icmp_err_convert[NR_ICMP_UNREACH + 1];
+
 // Whether a type is an error message (RFC 1122 3.2.2: no error about one).
 bool icmp_is_error(uint8_t type);
 

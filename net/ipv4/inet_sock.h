@@ -25,6 +25,8 @@ static_assert(sizeof(sockaddr_in) == 16);
 
 // IPPROTO_MAX: protocols at or past it are EINVAL (include/uapi/linux/in.h).
 constexpr int IPPROTO_MAX = 263;
+// Ports below it need CAP_NET_BIND_SERVICE (include/net/sock.h).
+constexpr unsigned short PROT_SOCK = 1024;
 
 // SOL_IP options (include/uapi/linux/in.h; the same on MIPS).
 constexpr int IP_TOS = 1;
@@ -35,6 +37,7 @@ constexpr int IP_PKTINFO = 8;
 constexpr int IP_MTU_DISCOVER = 10;
 constexpr int IP_RECVERR = 11;
 constexpr int IP_RECVTTL = 12;
+constexpr int IP_RECVTOS = 13;
 constexpr int IP_MTU = 14;
 constexpr int IP_MULTICAST_IF = 32;
 constexpr int IP_MULTICAST_TTL = 33;
@@ -55,7 +58,9 @@ struct inet_sock {
     __be32 inet_saddr;           // source for sends (0: the route's)
     __be32 inet_rcv_saddr;       // bound address (0: any)
     __be32 inet_daddr;           // connected peer (0: none)
-    uint16_t inet_num;           // raw: the protocol
+    uint16_t inet_num;           // local port, host order (raw: the protocol); 0: unbound
+    __be16 inet_sport;           // htons(inet_num)
+    __be16 inet_dport;           // connected peer's port (0: none)
     int uc_ttl;                  // -1: the default (64)
     uint8_t tos;
     uint8_t pmtudisc;            // IP_PMTUDISC_*
@@ -63,6 +68,21 @@ struct inet_sock {
     bool hdrincl;                // the caller builds the IP header (IPPROTO_RAW, IP_HDRINCL)
     bool recverr;                // IP_RECVERR
     bool mc_loop;
+    uint8_t cmsg_flags;          // IP_CMSG_*: control messages recvmsg adds
+    int mc_index;                // IP_MULTICAST_IF: the device for groups (0: the route's)
+    __be32 mc_addr;              // and the source address (0: the device's)
+    struct ip_mc_socklist* mc_list;   // IP_ADD_MEMBERSHIP's groups (igmp_sock.cpp)
+    struct dst_entry* sk_dst_cache;   // the connected peer's route (route.h), under bh_guard
+};
+constexpr uint8_t IP_CMSG_PKTINFO = 1u << 0;
+constexpr uint8_t IP_CMSG_TTL = 1u << 1;
+constexpr uint8_t IP_CMSG_TOS = 1u << 2;
+
+// IP_PKTINFO's control message (include/uapi/linux/in.h).
+struct in_pktinfo {
+    int ipi_ifindex;
+    in_addr ipi_spec_dst;        // the local address a reply would come from
+    in_addr ipi_addr;            // the datagram's destination
 };
 inline inet_sock* inet_sk(struct sock* sk) { return reinterpret_cast<inet_sock*>(sk); }
 
@@ -98,6 +118,9 @@ int inet_dgram_connect(socket* sock, sockaddr* uaddr, int addr_len, int flags);
 int inet_getname(socket* sock, sockaddr* uaddr, int peer);
 int inet_ioctl(socket* sock, unsigned cmd, unsigned long arg);
 int inet_shutdown(socket* sock, int how);
+// A local port for a socket that sends or connects unbound (Linux's
+// inet_autobind): 0, or -EAGAIN when no ephemeral port is free.
+int inet_autobind(struct sock* sk);
 int inet_sendmsg(socket* sock, msghdr* msg, size_t size);
 int inet_recvmsg(socket* sock, msghdr* msg, size_t size, int flags);
 // ip4_datagram_connect: the peer for a datagram socket (AF_UNSPEC disconnects).
@@ -106,6 +129,9 @@ int ip4_datagram_connect(struct sock* sk, sockaddr* uaddr, int addr_len);
 // SOL_IP options for the datagram sockets (ip_sockglue.c in small).
 int ip_setsockopt(struct sock* sk, int level, int optname, const void* optval, unsigned optlen);
 int ip_getsockopt(struct sock* sk, int level, int optname, void* optval, int* optlen);
+// The SOL_IP control messages the socket asked for (IP_PKTINFO,
+// IP_RECVTTL, IP_RECVTOS) about a received datagram (Linux's ip_cmsg_recv).
+void ip_cmsg_recv(msghdr* msg, struct sock* sk, const sk_buff* skb);
 
 // Raw sockets (raw.cpp): the hash of raw socks by protocol, and the
 // delivery hooks IP calls (net/ipv4/raw.h).

@@ -37,7 +37,7 @@ struct ip_mc_list {
     __be32 multiaddr;
     unsigned users;
 };
-constexpr unsigned IN_DEV_MAX_MC = 16;
+constexpr unsigned IN_DEV_MAX_MC = 64;
 constexpr unsigned IN_DEV_MAX_ADDRS = 16;
 
 struct in_device {
@@ -76,9 +76,9 @@ net_device* __ip_dev_find(__be32 addr);
 // inet_select_addr; scope: loopback addresses only for loopback devices).
 __be32 inet_select_addr(const net_device* dev, __be32 dst);
 
-// Multicast membership of a device (no IGMP reports: 224.0.0.1 needs
-// none, RFC 1112; other groups will when IGMP exists). The Ethernet
-// filter follows through dev_mc_add (RFC 1112 6.4 mapping).
+// Multicast membership of a device: IGMP reports the groups (all but
+// 224.0.0.1, RFC 2236 6; igmp.h), the Ethernet filter follows through
+// dev_mc_add (RFC 1112 6.4 mapping).
 int ip_mc_inc_group(in_device* in_dev, __be32 group);   // 0, -EINVAL, -ENOSPC
 int ip_mc_dec_group(in_device* in_dev, __be32 group);   // 0, -ENOENT
 bool ip_check_mc(const in_device* in_dev, __be32 group);

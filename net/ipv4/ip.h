@@ -102,6 +102,7 @@ constexpr uint16_t IPSKB_REASSEMBLED = 1u << 0;
 constexpr uint16_t IPSKB_SRR = 1u << 1;      // carries a source route option
 constexpr uint16_t IPSKB_ROUTER_ALERT = 1u << 2;
 constexpr uint16_t IPSKB_LOCAL_OUT = 1u << 3;  // sent by this host (ICMP errors about it)
+constexpr uint16_t IPSKB_NO_MC_LOOP = 1u << 4; // IP_MULTICAST_LOOP off: no copy back to us
 
 inline inet_skb_parm* IPCB(sk_buff* skb) { return reinterpret_cast<inet_skb_parm*>(skb->cb); }
 inline const inet_skb_parm* IPCB(const sk_buff* skb) {
@@ -130,6 +131,7 @@ struct ip_xmit_opts {
     bool df = false;              // set DF; a datagram over the MTU is then -EMSGSIZE
     const uint8_t* opt = nullptr; // options in wire form, optlen a multiple of 4
     uint8_t optlen = 0;
+    bool mc_loop = true;          // a datagram to a group we joined comes back to us (IP_MULTICAST_LOOP)
 };
 
 // skb->data at the transport header (the IP payload, complete), with at

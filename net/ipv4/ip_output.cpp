@@ -91,6 +91,11 @@ int ip_finish_output2(sk_buff* skb, const rtable& rt) {
 // payload in 8-octet multiples except the last (RFC 791 3.2), options
 // without the copy flag only in the first.
 int ip_do_fragment(sk_buff* skb, const rtable& rt) {
+    if (skb_checksum_help(skb)) {   // the sum covers the whole datagram: before it is cut
+        IP_INC_STATS(IPSTATS_MIB_FRAGFAILS);
+        kfree_skb(skb);
+        return -ENOMEM;
+    }
     iphdr* iph = ip_hdr(skb);
     unsigned hlen = iph->ihl() * 4;
     unsigned mtu = rt.rt_mtu;
@@ -182,7 +187,9 @@ void ip_mc_loop(sk_buff* skb, const rtable& rt) {
 int ip_output(sk_buff* skb, const rtable& rt) {
     if (rt.rt_type == RTN_BROADCAST || rt.rt_type == RTN_MULTICAST) {
         IP_INC_STATS(rt.rt_type == RTN_BROADCAST ? IPSTATS_MIB_OUTBCASTPKTS : IPSTATS_MIB_OUTMCASTPKTS);
-        ip_mc_loop(skb, rt);
+        if (rt.rt_type == RTN_BROADCAST || !(IPCB(skb)->flags & IPSKB_NO_MC_LOOP)) {
+            ip_mc_loop(skb, rt);
+        }
     }
     if (skb->len <= rt.rt_mtu) {
         return ip_finish_output2(skb, rt);
@@ -261,6 +268,9 @@ int ip_queue_xmit(sk_buff* skb, const flowi4& fl4, const rtable& rt, const ip_xm
     }
     memset(IPCB(skb), 0, sizeof(inet_skb_parm));
     IPCB(skb)->optlen = o.optlen;
+    if (!o.mc_loop) {
+        IPCB(skb)->flags |= IPSKB_NO_MC_LOOP;
+    }
     return ip_local_out(skb, rt);
 }
 

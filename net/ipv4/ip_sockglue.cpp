@@ -3,7 +3,10 @@
 #include "kernel/softirq.h"
 #include "kernel/uaccess.h"
 #include "kernel/uapi/errno.h"
+#include "net/core/netdevice.h"
+#include "net/ipv4/igmp.h"
 #include "net/ipv4/inet_sock.h"
+#include "net/ipv4/inetdevice.h"
 #include "net/ipv4/ip.h"
 #include "net/ipv4/route.h"
 
@@ -32,6 +35,11 @@ int connected_mtu(struct sock* sk, int* val) {
     if (sk->sk_state != TCP_ESTABLISHED) {
         return -ENOTCONN;
     }
+    if (dst_entry* dst = sk_dst_check(sk)) {   // what the kept route learned
+        *val = static_cast<int>(dst_mtu(dst));
+        dst_release(dst);
+        return 0;
+    }
     flowi4 fl4;
     fl4.flowi4_oif = sk->sk_bound_dev_if;
     fl4.saddr = inet->inet_saddr;
@@ -47,10 +55,70 @@ int connected_mtu(struct sock* sk, int* val) {
 
 }  // namespace
 
+namespace {
+
+// struct ip_mreq (8 octets) or struct ip_mreqn (12), as Linux takes either.
+int get_mreqn(const void* optval, unsigned optlen, ip_mreqn* mreq) {
+    *mreq = {};
+    if (optlen < 8) {
+        return -EINVAL;
+    }
+    unsigned n = optlen >= sizeof(ip_mreqn) ? sizeof(ip_mreqn) : 8;
+    return copy_from_user(mreq, optval, n) ? -EFAULT : 0;
+}
+
+// IP_MULTICAST_IF (Linux's do_ip_setsockopt): an address (in_addr or
+// ip_mreq's interface), or an ip_mreqn's index; INADDR_ANY unsets.
+int set_multicast_if(inet_sock* inet, const void* optval, unsigned optlen) {
+    ip_mreqn mreq{};
+    if (optlen >= sizeof(ip_mreqn)) {
+        if (copy_from_user(&mreq, optval, sizeof mreq)) {
+            return -EFAULT;
+        }
+    } else if (optlen >= 8) {
+        if (copy_from_user(&mreq, optval, 8)) {   // struct ip_mreq: the interface is its second word
+            return -EFAULT;
+        }
+    } else if (optlen >= sizeof(in_addr)) {
+        if (copy_from_user(&mreq.imr_address, optval, sizeof(in_addr))) {
+            return -EFAULT;
+        }
+    } else {
+        return -EINVAL;
+    }
+    if (!mreq.imr_ifindex && !mreq.imr_address) {
+        inet->mc_index = 0;
+        inet->mc_addr = 0;
+        return 0;
+    }
+    int ifindex = ip_mc_find_ifindex({0, mreq.imr_address, mreq.imr_ifindex});
+    if (!ifindex) {
+        return -EADDRNOTAVAIL;
+    }
+    inet->mc_index = ifindex;
+    inet->mc_addr = mreq.imr_address;
+    return 0;
+}
+
+}  // namespace
+
 int ip_setsockopt(struct sock* sk, int level, int optname, const void* optval, unsigned optlen) {
     inet_sock* inet = inet_sk(sk);
     if (level != SOL_IP) {
         return -ENOPROTOOPT;
+    }
+    if (optname == IP_ADD_MEMBERSHIP || optname == IP_DROP_MEMBERSHIP) {
+        if (sk->sk_type == SOCK_STREAM) {
+            return -EPROTO;
+        }
+        ip_mreqn mreq;
+        if (int err = get_mreqn(optval, optlen, &mreq)) {
+            return err;
+        }
+        return optname == IP_ADD_MEMBERSHIP ? ip_mc_join_group(sk, mreq) : ip_mc_leave_group(sk, mreq);
+    }
+    if (optname == IP_MULTICAST_IF) {
+        return sk->sk_type == SOCK_STREAM ? -EINVAL : set_multicast_if(inet, optval, optlen);
     }
     int val;
     if (get_val(optval, optlen, &val)) {
@@ -84,6 +152,13 @@ int ip_setsockopt(struct sock* sk, int level, int optname, const void* optval, u
     case IP_RECVERR:
         inet->recverr = val != 0;
         return 0;
+    case IP_PKTINFO:
+    case IP_RECVTTL:
+    case IP_RECVTOS: {
+        unsigned bit = optname == IP_PKTINFO ? IP_CMSG_PKTINFO : optname == IP_RECVTTL ? IP_CMSG_TTL : IP_CMSG_TOS;
+        inet->cmsg_flags = static_cast<uint8_t>(val ? inet->cmsg_flags | bit : inet->cmsg_flags & ~bit);
+        return 0;
+    }
     case IP_MULTICAST_TTL:
         if (sk->sk_type == SOCK_STREAM || optlen < 1) {
             return -EINVAL;
@@ -126,6 +201,20 @@ int ip_getsockopt(struct sock* sk, int level, int optname, void* optval, int* op
     case IP_HDRINCL: val = inet->hdrincl; break;
     case IP_MTU_DISCOVER: val = inet->pmtudisc; break;
     case IP_RECVERR: val = inet->recverr; break;
+    case IP_MULTICAST_IF: {
+        // Linux answers with the address as an in_addr.
+        __be32 a = inet->mc_addr;
+        if (len > static_cast<int>(sizeof a)) {
+            len = sizeof a;
+        }
+        if (copy_to_user(optlen, &len, sizeof len) || copy_to_user(optval, &a, static_cast<size_t>(len))) {
+            return -EFAULT;
+        }
+        return 0;
+    }
+    case IP_PKTINFO: val = (inet->cmsg_flags & IP_CMSG_PKTINFO) != 0; break;
+    case IP_RECVTTL: val = (inet->cmsg_flags & IP_CMSG_TTL) != 0; break;
+    case IP_RECVTOS: val = (inet->cmsg_flags & IP_CMSG_TOS) != 0; break;
     case IP_MULTICAST_TTL: val = inet->mc_ttl; break;
     case IP_MULTICAST_LOOP: val = inet->mc_loop; break;
     case IP_MTU:
@@ -152,4 +241,34 @@ int ip_getsockopt(struct sock* sk, int level, int optname, void* optval, int* op
         return -EFAULT;
     }
     return 0;
+}
+
+void ip_cmsg_recv(msghdr* msg, struct sock* sk, const sk_buff* skb) {
+    unsigned flags = inet_sk(sk)->cmsg_flags;
+    const iphdr* iph = ip_hdr(skb);
+    if (flags & IP_CMSG_PKTINFO) {
+        // Linux's ipv4_pktinfo_prepare: the arrival device, the address
+        // the datagram was sent to, and the local address a reply would
+        // come from (the destination itself unless it was a broadcast or
+        // a group).
+        in_pktinfo info{};
+        info.ipi_ifindex = IPCB(skb)->iif ? IPCB(skb)->iif : (skb->dev ? skb->dev->ifindex : 0);
+        info.ipi_addr.s_addr = iph->daddr;
+        info.ipi_spec_dst.s_addr = iph->daddr;
+        if (IPCB(skb)->rt_type != RTN_LOCAL) {
+            // The queue let go of skb->dev (sock_queue_rcv_skb); iif names it.
+            bh_guard bh;
+            net_device* dev = __dev_get_by_index(info.ipi_ifindex);
+            info.ipi_spec_dst.s_addr = dev ? inet_select_addr(dev, iph->saddr) : 0;
+        }
+        put_cmsg(msg, SOL_IP, IP_PKTINFO, sizeof info, &info);
+    }
+    if (flags & IP_CMSG_TTL) {
+        int ttl = iph->ttl;
+        put_cmsg(msg, SOL_IP, IP_TTL, sizeof ttl, &ttl);
+    }
+    if (flags & IP_CMSG_TOS) {
+        uint8_t tos = iph->tos;
+        put_cmsg(msg, SOL_IP, IP_TOS, sizeof tos, &tos);
+    }
 }

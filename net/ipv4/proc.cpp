@@ -11,6 +11,7 @@
 #include "net/ipv4/neighbour.h"
 #include "net/ipv4/route.h"
 #include "net/ipv4/seq_text.h"
+#include "net/ipv4/igmp.h"
 #include "net/ipv4/snmp.h"
 
 namespace {
@@ -203,6 +204,7 @@ size_t snmp_seq_show(char* buf, size_t len) {
     }
     out.add("\n");
     show_counters(out, "Icmp", icmp_names, icmp, 0, __ICMP_MIB_MAX);
+    show_counters(out, "Udp", udp_names, udp, 0, __UDP_MIB_MAX);
     return out.used;
 }
 
@@ -219,6 +221,14 @@ size_t netstat_s_show(char* buf, size_t len) {
     using namespace ipv4_mib;
     show_readable(out, "Ip", ip_names, ip, __IPSTATS_MIB_MAX);
     show_readable(out, "Icmp", icmp_names, icmp, __ICMP_MIB_MAX);
+    show_readable(out, "Udp", udp_names, udp, __UDP_MIB_MAX);
+    static const char* const igmp_names[__IGMP_MIB_MAX] = {"InMsgs",    "InErrors",   "InQueries",
+                                                           "InReports", "OutReports", "OutLeaves"};
+    unsigned long igmp[__IGMP_MIB_MAX];
+    for (unsigned i = 0; i < __IGMP_MIB_MAX; ++i) {
+        igmp[i] = igmp_mib_get(static_cast<igmp_mib>(i));
+    }
+    show_readable(out, "Igmp", igmp_names, igmp, __IGMP_MIB_MAX);
     show_readable(out, "Arp", arp_names, arp, __ARP_MIB_MAX);
     out.add("Arp cache: %u entries\n", arp_tbl.entries_count);
     out.add("Reassembly: %u datagrams, %lu octets\n", ipfrag_queue_count(), ipfrag_mem_usage());

@@ -84,18 +84,6 @@ bool raw_v4_input(sk_buff* skb, uint8_t protocol) {
     return delivered;
 }
 
-struct icmp_err {
-    int errnum;
-    bool fatal;
-};
-// RFC 1122 3.2.2.1's codes as errors (Linux's icmp_err_convert).
-constexpr icmp_err icmp_err_convert[] = {
-    {ENETUNREACH, false},  {EHOSTUNREACH, false}, {ENOPROTOOPT, true},  {ECONNREFUSED, true},
-    {EMSGSIZE, false},     {EOPNOTSUPP, false},   {ENETUNREACH, true},  {EHOSTDOWN, true},
-    {ENONET, true},        {ENETUNREACH, true},   {EHOSTUNREACH, true}, {ENETUNREACH, false},
-    {EHOSTUNREACH, false}, {EHOSTUNREACH, true},  {EHOSTUNREACH, true}, {EHOSTUNREACH, true},
-};
-
 // An ICMP error about one of our datagrams (Linux's raw_err): reported as
 // the socket's error if it asked (IP_RECVERR) or is connected and the
 // error is hard. There is no error queue; the ICMP message itself also
@@ -338,6 +326,7 @@ int raw_recvmsg(struct sock* sk, msghdr* msg, size_t len, int flags, int* addr_l
     err = skb_copy_datagram_msg(skb, 0, msg, static_cast<int>(copied));
     if (!err) {
         sock_recv_timestamp(msg, sk, skb);
+        ip_cmsg_recv(msg, sk, skb);
         if (auto* sin = static_cast<sockaddr_in*>(msg->msg_name)) {
             memset(sin, 0, sizeof *sin);
             sin->sin_family = AF_INET;

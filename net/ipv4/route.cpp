@@ -38,6 +38,7 @@ const fib_entry* fib_lookup(__be32 dst, int oif) {
 }
 
 void fib_insert(fib_entry* fe) {
+    rt_cache_flush();   // sockets' routes are looked up again
     for (fib_entry& at : fib_list(&fib_table)) {
         if (fe->prefixlen > at.prefixlen || (fe->prefixlen == at.prefixlen && fe->priority < at.priority)) {
             list_add_tail(&fe->node, &at.node);
@@ -50,6 +51,7 @@ void fib_insert(fib_entry* fe) {
 }
 
 void fib_free(fib_entry* fe) {
+    rt_cache_flush();
     list_del(&fe->node);
     --fib_count;
     dev_put(fe->dev);
@@ -238,6 +240,7 @@ void fib_replace_prefsrc(net_device* dev, __be32 old_src, __be32 new_src) {
             fe.prefsrc = new_src;
         }
     }
+    rt_cache_flush();
 }
 
 void fib_flush_dev(net_device* dev) {

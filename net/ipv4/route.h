@@ -68,6 +68,32 @@ struct rtable {
     uint8_t rt_type = RTN_UNSPEC;
 };
 
+// A route a socket keeps (Linux's dst_entry, reduced; dst.cpp): trusted
+// while rt_genid has not moved (every route added or removed, every
+// device flushed moves it) and its device is up with the MTU it had.
+struct dst_entry {
+    int refcnt;                 // dst_hold / dst_release
+    unsigned genid;             // rt_genid when it was made
+    unsigned dev_mtu;           // the device's MTU then
+    unsigned pmtu;              // learned from ICMP fragmentation needed, 0: none
+    rtable rt;
+};
+constexpr unsigned IP_MIN_MTU_ROUTE = 68;   // RFC 791: no path is narrower
+extern unsigned rt_genid;
+void rt_cache_flush();                      // a route or device changed: every dst goes stale
+dst_entry* dst_alloc(const rtable& rt);     // one reference; nullptr when memory is short
+void dst_hold(dst_entry* dst);
+void dst_release(dst_entry* dst);           // nullptr allowed
+bool dst_valid(const dst_entry* dst);
+unsigned dst_mtu(const dst_entry* dst);     // the path MTU: the route's, or lower if learned
+void dst_update_pmtu(dst_entry* dst, unsigned mtu);   // RFC 1191: only lower, never under 68
+// The socket's route (Linux's sk_dst_check): a reference to it when still
+// valid, else it is dropped and nullptr. sk_dst_set takes over dst's
+// reference (nullptr: none).
+dst_entry* sk_dst_check(struct sock* sk);
+void sk_dst_set(struct sock* sk, dst_entry* dst);
+void sk_dst_reset(struct sock* sk);
+
 // One entry of the table (Linux's fib_alias + fib_info + fib_nh).
 struct fib_entry {
     list_head node;

@@ -8,6 +8,12 @@ namespace ipv4_mib {
 unsigned long ip[__IPSTATS_MIB_MAX];
 unsigned long icmp[__ICMP_MIB_MAX];
 unsigned long arp[__ARP_MIB_MAX];
+unsigned long udp[__UDP_MIB_MAX];
+
+const char* const udp_names[__UDP_MIB_MAX] = {
+    "InDatagrams",  "NoPorts",      "InErrors",     "OutDatagrams", "RcvbufErrors",
+    "SndbufErrors", "InCsumErrors", "IgnoredMulti", "MemErrors",
+};
 
 const char* const ip_names[__IPSTATS_MIB_MAX] = {
     "InReceives",   "InHdrErrors",   "InAddrErrors",    "ForwDatagrams", "InUnknownProtos",
@@ -37,6 +43,7 @@ void reset() {
     memset(ip, 0, sizeof ip);
     memset(icmp, 0, sizeof icmp);
     memset(arp, 0, sizeof arp);
+    memset(udp, 0, sizeof udp);
 }
 
 }  // namespace ipv4_mib

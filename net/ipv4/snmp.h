@@ -91,10 +91,26 @@ enum arp_mib : unsigned {
     __ARP_MIB_MAX
 };
 
+// The UDP group (RFC 4113's udpInDatagrams... as Linux's Udp: row).
+enum udp_mib : unsigned {
+    UDP_MIB_INDATAGRAMS,      // InDatagrams: read by an application
+    UDP_MIB_NOPORTS,          // NoPorts: unicast to a port nobody has
+    UDP_MIB_INERRORS,         // InErrors: short, bad length, bad checksum, no room
+    UDP_MIB_OUTDATAGRAMS,
+    UDP_MIB_RCVBUFERRORS,     // RcvbufErrors: the socket's receive buffer was full
+    UDP_MIB_SNDBUFERRORS,     // SndbufErrors: no memory to send
+    UDP_MIB_CSUMERRORS,       // InCsumErrors (also in InErrors)
+    UDP_MIB_IGNOREDMULTI,     // IgnoredMulti: broadcast/multicast nobody wanted
+    UDP_MIB_MEMERRORS,        // MemErrors: no memory for a socket's copy
+    __UDP_MIB_MAX
+};
+
 namespace ipv4_mib {
 extern unsigned long ip[__IPSTATS_MIB_MAX];
 extern unsigned long icmp[__ICMP_MIB_MAX];
 extern unsigned long arp[__ARP_MIB_MAX];
+extern unsigned long udp[__UDP_MIB_MAX];
+extern const char* const udp_names[__UDP_MIB_MAX];
 extern const char* const ip_names[__IPSTATS_MIB_MAX];
 extern const char* const icmp_names[__ICMP_MIB_MAX];
 extern const char* const arp_names[__ARP_MIB_MAX];
@@ -108,6 +124,8 @@ inline void IP_INC_STATS(ipstats_mib f) { IP_ADD_STATS(f, 1); }
 inline void ICMP_INC_STATS(icmp_mib f) { __atomic_add_fetch(&ipv4_mib::icmp[f], 1, __ATOMIC_RELAXED); }
 inline void ARP_INC_STATS(arp_mib f) { __atomic_add_fetch(&ipv4_mib::arp[f], 1, __ATOMIC_RELAXED); }
 
+inline void UDP_INC_STATS(udp_mib f) { __atomic_add_fetch(&ipv4_mib::udp[f], 1, __ATOMIC_RELAXED); }
+inline unsigned long udp_mib_get(udp_mib f) { return __atomic_load_n(&ipv4_mib::udp[f], __ATOMIC_RELAXED); }
 inline unsigned long ip_mib_get(ipstats_mib f) { return __atomic_load_n(&ipv4_mib::ip[f], __ATOMIC_RELAXED); }
 inline unsigned long icmp_mib_get(icmp_mib f) { return __atomic_load_n(&ipv4_mib::icmp[f], __ATOMIC_RELAXED); }
 inline unsigned long arp_mib_get(arp_mib f) { return __atomic_load_n(&ipv4_mib::arp[f], __ATOMIC_RELAXED); }

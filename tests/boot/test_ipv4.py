@@ -112,13 +112,14 @@ def test_the_host_pings_the_guest_over_the_wire(guest):
 
 @root_only[0]
 @root_only[1]
-def test_a_protocol_the_guest_lacks_is_refused(guest):
-    # No UDP yet: protocol unreachable, which the host's UDP socket reports
-    # as ENOPROTOOPT (Linux's icmp_err_convert): its kernel took our ICMP
-    # and matched the quoted header to the socket.
-    assert peer(guest, "udp", "10.0.2.15", 9)["error"] == "ENOPROTOOPT"
-    ip = counters(guest, "Ip")
-    assert ip["InUnknownProtos"] == 1
+def test_a_port_nobody_serves_is_refused(guest):
+    # UDP to a closed port: port unreachable, which the host's UDP socket
+    # reports as ECONNREFUSED (Linux's icmp_err_convert): its kernel took
+    # our ICMP and matched the quoted header to the socket. (A protocol the
+    # guest lacks gets protocol unreachable: ip_input_test.cpp.)
+    assert peer(guest, "udp", "10.0.2.15", 9)["error"] == "ECONNREFUSED"
+    assert counters(guest, "Ip")["InUnknownProtos"] == 0
+    assert counters(guest, "Udp")["NoPorts"] == 1
     assert counters(guest, "Icmp")["OutDestUnreachs"] == 1
 
 
@@ -130,7 +131,7 @@ def test_the_guest_resolves_an_address_itself(guest):
     inside = ("ip", "netns", "exec", guest.netns)
     run(*inside, "ip", "addr", "add", "10.0.2.3/24", "dev", "tap0")
     run(*inside, "ip", "neigh", "replace", "10.0.2.15", "lladdr", GUEST_MAC, "dev", "tap0", "nud", "permanent")
-    assert peer(guest, "udp", "10.0.2.15", 9, "10.0.2.3")["error"] == "ENOPROTOOPT"
+    assert peer(guest, "udp", "10.0.2.15", 9, "10.0.2.3")["error"] == "ECONNREFUSED"
     arp = counters(guest, "Arp")
     assert arp["OutRequests"] == 1 and arp["InReplies"] == 1 and arp["UnresDiscards"] == 0
     assert re.search(r"^10\.0\.2\.3\s+0x1\s+0x2\s", guest.run("cat /proc/net/arp"), re.M)

@@ -18,6 +18,7 @@
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
+#include <netinet/udp.h>
 #include <netpacket/packet.h>
 #include <poll.h>
 #include <stddef.h>
@@ -53,6 +54,7 @@ static_assert(SOCK_NONBLOCK == 0x80 && SOCK_CLOEXEC == 0x80000);
 static_assert(SOL_SOCKET == 0xffff && SO_RCVBUF == 0x1002 && SO_RCVTIMEO == 0x1006 && SO_ERROR == 0x1007 &&
               SO_TYPE == 0x1008 && SO_BROADCAST == 0x20 && SO_REUSEADDR == 4 && SO_PROTOCOL == 0x1028);
 static_assert(AF_INET == 2 && AF_PACKET == 17 && SOL_PACKET == 263 && SOL_RAW == 255);
+static_assert(SOL_UDP == 17 && UDP_CORK == 1 && sizeof(struct udphdr) == 8 && offsetof(struct udphdr, check) == 6);
 static_assert(MSG_PEEK == 2 && MSG_TRUNC == 0x20 && MSG_DONTWAIT == 0x40 && MSG_WAITALL == 0x100);
 static_assert(SIOCINQ == 0x467f && SIOCOUTQ == 0x7472 && SIOCGIFINDEX == 0x8933 && SIOCGIFHWADDR == 0x8927);
 
@@ -160,8 +162,8 @@ TEST(socket_libc, interface_names_and_indexes) {
     LONGS_EQUAL(1, list[0].if_index);
     STRCMP_EQUAL("lo", list[0].if_name);
     if_freenameindex(list);
-    privileged(false);   // no socket to ask without privilege until UDP exists
-    LONGS_EQUAL(0, if_nametoindex("lo"));
+    privileged(false);   // a UDP socket asks, which anyone may open
+    LONGS_EQUAL(1, if_nametoindex("lo"));
 }
 
 TEST(socket_libc, a_ping_over_loopback_through_libc) {
@@ -197,4 +199,68 @@ TEST(socket_libc, a_ping_over_loopback_through_libc) {
     LONGS_EQUAL(-1, recv(fd, reply, sizeof reply, 0));
     LONGS_EQUAL(EAGAIN, errno);
     close(fd);
+}
+
+TEST(socket_libc, udp_over_loopback_through_libc) {
+    privileged(false);
+    int server = socket(AF_INET, SOCK_DGRAM, 0);
+    int client = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    CHECK(server >= 0 && client >= 0);
+    struct sockaddr_in at = {};
+    at.sin_family = AF_INET;
+    at.sin_port = htons(80);
+    at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    LONGS_EQUAL(-1, bind(server, reinterpret_cast<struct sockaddr*>(&at), sizeof at));
+    LONGS_EQUAL(EACCES, errno);   // below 1024 without privilege
+    at.sin_port = htons(8007);
+    LONGS_EQUAL(0, bind(server, reinterpret_cast<struct sockaddr*>(&at), sizeof at));
+    LONGS_EQUAL(-1, bind(client, reinterpret_cast<struct sockaddr*>(&at), sizeof at));
+    LONGS_EQUAL(EADDRINUSE, errno);
+    LONGS_EQUAL(0, connect(client, reinterpret_cast<struct sockaddr*>(&at), sizeof at));
+    LONGS_EQUAL(7, send(client, "mipsnet", 7, 0));
+    char buf[16];
+    struct sockaddr_in from = {};
+    socklen_t fromlen = sizeof from;
+    // recvmsg with IP_PKTINFO: where it was sent, as a control message.
+    int one = 1;
+    LONGS_EQUAL(0, setsockopt(server, IPPROTO_IP, IP_PKTINFO, &one, sizeof one));
+    struct iovec iov = {buf, sizeof buf};
+    unsigned char control[CMSG_SPACE(sizeof(struct in_pktinfo))];
+    struct msghdr mh = {};
+    mh.msg_name = &from;
+    mh.msg_namelen = sizeof from;
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = control;
+    mh.msg_controllen = sizeof control;
+    LONGS_EQUAL(7, recvmsg(server, &mh, 0));
+    MEMCMP_EQUAL("mipsnet", buf, 7);
+    fromlen = mh.msg_namelen;
+    struct cmsghdr* cm = CMSG_FIRSTHDR(&mh);
+    CHECK(cm != nullptr);
+    LONGS_EQUAL(IPPROTO_IP, cm->cmsg_level);
+    LONGS_EQUAL(IP_PKTINFO, cm->cmsg_type);
+    struct in_pktinfo info;
+    memcpy(&info, CMSG_DATA(cm), sizeof info);
+    LONGS_EQUAL(1, info.ipi_ifindex);
+    LONGS_EQUAL(htonl(INADDR_LOOPBACK), info.ipi_addr.s_addr);
+    CHECK(CMSG_NXTHDR(&mh, cm) == nullptr);
+    struct sockaddr_in me = {};
+    socklen_t melen = sizeof me;
+    LONGS_EQUAL(0, getsockname(client, reinterpret_cast<struct sockaddr*>(&me), &melen));
+    LONGS_EQUAL(me.sin_port, from.sin_port);
+    LONGS_EQUAL(3, sendto(server, "ack", 3, 0, reinterpret_cast<struct sockaddr*>(&from), fromlen));
+    struct pollfd pfd = {client, POLLIN, 0};
+    LONGS_EQUAL(1, poll(&pfd, 1, 1000));
+    LONGS_EQUAL(3, recv(client, buf, sizeof buf, 0));
+    MEMCMP_EQUAL("ack", buf, 3);
+    close(client);
+    // Nobody on the port now: the server's reply is refused by ICMP.
+    LONGS_EQUAL(0, connect(server, reinterpret_cast<struct sockaddr*>(&from), fromlen));
+    LONGS_EQUAL(3, send(server, "ack", 3, 0));
+    struct pollfd spfd = {server, POLLIN, 0};
+    poll(&spfd, 1, 1000);
+    LONGS_EQUAL(-1, recv(server, buf, sizeof buf, MSG_DONTWAIT));
+    LONGS_EQUAL(ECONNREFUSED, errno);
+    close(server);
 }

@@ -15,6 +15,8 @@
 #include "net/core/sock.h"
 #include "net/ipv4/af_inet.h"
 #include "net/ipv4/inet_sock.h"
+#include "net/ipv4/igmp.h"
+#include "net/ipv4/udp.h"
 #include "net/packet/af_packet.h"
 #include "net/socket.h"
 #include "tests/unit/ipv4_test_util.h"
@@ -45,6 +47,8 @@ struct env {
         sock_init();
         LONGS_EQUAL(0, inet_family_init());
         raw_init();
+        udp_init();
+        igmp_init();
         LONGS_EQUAL(0, packet_init());
         set_privileged(privileged);
     }
@@ -54,6 +58,8 @@ struct env {
         do_softirq();
         LONGS_EQUAL(0, sockets_in_use());
         LONGS_EQUAL(0, socks_allocated());
+        igmp_exit();
+        udp_exit();
         raw_exit();
         uaccess_set_range(saved_range.lo, saved_range.hi);
         ip.teardown();

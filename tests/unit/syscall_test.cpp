@@ -7,6 +7,8 @@
 #include "kernel/sched/sched.h"
 #include "kernel/syscall.h"
 #include "kernel/syscalls.h"
+#include "kernel/sched/task.h"
+#include "kernel/time.h"
 #include "kernel/uaccess.h"
 #include "kernel/uapi/errno.h"
 #include "kernel/uapi/types.h"
@@ -102,4 +104,24 @@ TEST(syscall, clock_gettime_ids) {
     LONGS_EQUAL(0, sys_clock_gettime(0, ts));
     LONGS_EQUAL(-EINVAL, sys_clock_gettime(42, ts));
     LONGS_EQUAL(-EFAULT, sys_clock_gettime(1, nullptr));
+}
+
+TEST(syscall, clock_settime_sets_the_wall_clock_for_the_privileged_only) {
+    auto* ts = reinterpret_cast<uapi::timespec*>(user_area);
+    unsigned saved = current->flags;
+    uint64_t before = ktime_get_real_ns();
+    *ts = {1893456000, 500000000};   // 2030-01-01 00:00:00.5 UTC
+    current->flags &= ~PF_PRIVILEGED;
+    LONGS_EQUAL(-EPERM, sys_clock_settime(0, ts));
+    current->flags |= PF_PRIVILEGED;
+    LONGS_EQUAL(-EINVAL, sys_clock_settime(1, ts));   // the monotonic clock cannot be set
+    ts->tv_nsec = 1000000000;
+    LONGS_EQUAL(-EINVAL, sys_clock_settime(0, ts));
+    LONGS_EQUAL(-EFAULT, sys_clock_settime(0, nullptr));
+    ts->tv_nsec = 500000000;
+    LONGS_EQUAL(0, sys_clock_settime(0, ts));
+    uint64_t now = ktime_get_real_ns();
+    CHECK_TRUE(now >= 1893456000500000000ull && now < 1893456001500000000ull);
+    set_realtime_base(before);   // put it back
+    current->flags = saved;
 }

@@ -43,6 +43,23 @@ struct cmsghdr {
     int cmsg_level;
     int cmsg_type;
 };
+/* Walking control messages (POSIX's macros; data aligned to size_t). */
+#define CMSG_ALIGN(len) (((len) + sizeof(size_t) - 1) & ~(sizeof(size_t) - 1))
+#define CMSG_LEN(len) (CMSG_ALIGN(sizeof(struct cmsghdr)) + (len))
+#define CMSG_SPACE(len) (CMSG_ALIGN(sizeof(struct cmsghdr)) + CMSG_ALIGN(len))
+#define CMSG_DATA(cmsg) ((unsigned char*)(cmsg) + CMSG_ALIGN(sizeof(struct cmsghdr)))
+#define CMSG_FIRSTHDR(mhdr) \
+    ((size_t)(mhdr)->msg_controllen >= sizeof(struct cmsghdr) ? (struct cmsghdr*)(mhdr)->msg_control : (struct cmsghdr*)0)
+static inline struct cmsghdr* __cmsg_nxthdr(struct msghdr* mhdr, struct cmsghdr* cmsg) {
+    unsigned char* next = (unsigned char*)cmsg + CMSG_ALIGN(cmsg->cmsg_len);
+    unsigned char* end = (unsigned char*)mhdr->msg_control + mhdr->msg_controllen;
+    if (cmsg->cmsg_len < sizeof(struct cmsghdr) || next + sizeof(struct cmsghdr) > end ||
+        next + CMSG_ALIGN(((struct cmsghdr*)next)->cmsg_len) > end) {
+        return (struct cmsghdr*)0;
+    }
+    return (struct cmsghdr*)next;
+}
+#define CMSG_NXTHDR(mhdr, cmsg) __cmsg_nxthdr(mhdr, cmsg)
 
 struct linger {
     int l_onoff;
@@ -82,6 +99,7 @@ struct linger {
 #define SOL_SOCKET 0xffff
 #define SOL_IP 0
 #define SOL_RAW 255
+#define SOL_UDP 17
 #define SOL_PACKET 263
 
 /* SOL_SOCKET options (MIPS). */
@@ -108,6 +126,11 @@ struct linger {
 #define SO_PRIORITY 12
 #define SO_BINDTODEVICE 25
 #define SO_TIMESTAMP 29
+#define SO_TIMESTAMPNS 35
+/* Their control messages carry the kernel's o32 struct timeval/timespec:
+   two 32-bit words (newlib's time_t is 64-bit). */
+#define SCM_TIMESTAMP SO_TIMESTAMP
+#define SCM_TIMESTAMPNS SO_TIMESTAMPNS
 #define SO_MARK 36
 #define SO_RXQ_OVFL 40
 
