@@ -15,7 +15,6 @@
 #include "net/ipv4/raw.h"
 #include "net/ipv4/route.h"
 #include "net/ipv4/snmp.h"
-#include "net/ipv4/udp_kernel_port.h"
 
 namespace {
 
@@ -61,12 +60,6 @@ int ip_protocol_deliver(sk_buff* skb, uint8_t protocol) {
             return NET_RX_SUCCESS;
         }
         if (raw) {
-            IP_INC_STATS(IPSTATS_MIB_INDELIVERS);
-            consume_skb(skb);
-            return NET_RX_SUCCESS;
-        }
-        if (protocol == IPPROTO_UDP && udp_kernel_claims(skb)) {
-            // A kernel client (DHCP) took its copy at the packet_type level.
             IP_INC_STATS(IPSTATS_MIB_INDELIVERS);
             consume_skb(skb);
             return NET_RX_SUCCESS;

@@ -16,6 +16,7 @@
 #include "net/ipv4/protocol.h"
 #include "net/ipv4/route.h"
 #include "net/ipv4/snmp.h"
+#include "net/ipv4/udp_kernel_port.h"
 
 local_port_range sysctl_local_ports;
 
@@ -297,6 +298,12 @@ int udp_rcv(sk_buff* skb) {
     }
     if (struct sock* sk = udp4_lib_lookup(iph->saddr, uh->source, iph->daddr, uh->dest, dif)) {
         udp_queue_rcv_skb(sk, skb);
+        return 0;
+    }
+    if (udp_kernel_claims(skb)) {
+        // A kernel client (the DHCP client) took its copy at the
+        // packet_type level: delivered, nothing to answer.
+        consume_skb(skb);
         return 0;
     }
     UDP_INC_STATS(UDP_MIB_NOPORTS);

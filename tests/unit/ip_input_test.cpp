@@ -3,7 +3,6 @@
 
 #include <vector>
 
-#include "net/ipv4/udp_kernel_port.h"
 #include "tests/unit/ipv4_test_util.h"
 
 using namespace ipv4_test;
@@ -177,38 +176,6 @@ TEST(ip_input, a_raw_socket_taking_it_means_no_protocol_unreachable) {
     LONGS_EQUAL(1, ipstat(IPSTATS_MIB_INDELIVERS));
     LONGS_EQUAL(1, e.r.raw.size());
     CHECK(e.r.raw[0].payload == pattern(10));
-}
-
-// UDP to a port a kernel client (DHCP) claims: delivered already at the
-// packet_type level, so no ICMP error; any other UDP port still gets one
-// while UDP is not registered.
-TEST(ip_input, a_claimed_udp_port_gets_no_protocol_unreachable) {
-    ip_spec s;
-    s.protocol = IPPROTO_UDP;
-    bytes to68 = {0, 67, 0, 68, 0, 12, 0, 0, 1, 2, 3, 4};
-    bytes to69 = {0, 67, 0, 69, 0, 12, 0, 0, 1, 2, 3, 4};
-    udp_kernel_port_claim(68);
-    receive_ip(e.eth, ip_packet(s, to68));
-    LONGS_EQUAL(0, take_sent(e.eth).size());
-    LONGS_EQUAL(0, ipstat(IPSTATS_MIB_INUNKNOWNPROTOS));
-    LONGS_EQUAL(1, ipstat(IPSTATS_MIB_INDELIVERS));
-    receive_ip(e.eth, ip_packet(s, to69));
-    LONGS_EQUAL(1, only(e.eth, ETH_P_IP).size());
-    udp_kernel_port_release(68);
-    CHECK_FALSE(udp_kernel_port_claimed(68));
-    receive_ip(e.eth, ip_packet(s, to68));
-    LONGS_EQUAL(1, only(e.eth, ETH_P_IP).size());
-    LONGS_EQUAL(2, ipstat(IPSTATS_MIB_INUNKNOWNPROTOS));
-}
-
-TEST(ip_input, claims_are_counted) {
-    udp_kernel_port_claim(68);
-    udp_kernel_port_claim(68);
-    udp_kernel_port_release(68);
-    CHECK_TRUE(udp_kernel_port_claimed(68));
-    udp_kernel_port_release(68);
-    CHECK_FALSE(udp_kernel_port_claimed(68));
-    CHECK_FALSE(udp_kernel_port_claimed(67));
 }
 
 TEST(ip_input, no_protocol_unreachable_for_a_broadcast) {

@@ -14,6 +14,7 @@
 #include "kernel/syscalls.h"
 #include "kernel/uapi/errno.h"
 #include "net/ipv4/udp.h"
+#include "net/ipv4/udp_kernel_port.h"
 #include "tests/unit/socket_test_util.h"
 
 using namespace socket_test;
@@ -368,6 +369,33 @@ TEST(udp, port_unreachable_when_nobody_listens) {
     LONGS_EQUAL(0, only(eth, ETH_P_IP).size());
     LONGS_EQUAL(1, udpstat(UDP_MIB_IGNOREDMULTI));
     LONGS_EQUAL(1, udpstat(UDP_MIB_NOPORTS));
+}
+
+// A port a kernel client claims (the DHCP client's 68, taken at the
+// packet_type level): delivered there, so no port unreachable and no
+// NoPorts; once released, the port is closed like any other.
+TEST(udp, a_claimed_port_gets_no_port_unreachable) {
+    udp_kernel_port_claim(68);
+    receive_udp(eth, udp_datagram(67, 68, pattern(30)));
+    LONGS_EQUAL(0, only(eth, ETH_P_IP).size());
+    LONGS_EQUAL(0, udpstat(UDP_MIB_NOPORTS));
+    receive_udp(eth, udp_datagram(67, 69, pattern(30)));
+    LONGS_EQUAL(1, only(eth, ETH_P_IP).size());
+    udp_kernel_port_release(68);
+    CHECK_FALSE(udp_kernel_port_claimed(68));
+    receive_udp(eth, udp_datagram(67, 68, pattern(30)));
+    LONGS_EQUAL(1, only(eth, ETH_P_IP).size());
+    LONGS_EQUAL(2, udpstat(UDP_MIB_NOPORTS));
+}
+
+TEST(udp, kernel_port_claims_are_counted) {
+    udp_kernel_port_claim(68);
+    udp_kernel_port_claim(68);
+    udp_kernel_port_release(68);
+    CHECK_TRUE(udp_kernel_port_claimed(68));
+    udp_kernel_port_release(68);
+    CHECK_FALSE(udp_kernel_port_claimed(68));
+    CHECK_FALSE(udp_kernel_port_claimed(67));
 }
 
 TEST(udp, broadcast_reaches_every_matching_socket) {
@@ -961,7 +989,10 @@ TEST(udp, connected_socket_keeps_its_route_until_something_changes) {
     LONGS_EQUAL(0, sys_setsockopt(fd, SOL_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu));
     LONGS_EQUAL(-EMSGSIZE, sys_sendto(fd, pattern(1200).data(), 1200, 0, nullptr, 0));
     // A smaller device MTU makes the kept route stale too.
-    LONGS_EQUAL(0, dev_set_mtu(eth, 900));
+    {
+        rtnl_guard rtnl;   // a configuration change
+        LONGS_EQUAL(0, dev_set_mtu(eth, 900));
+    }
     LONGS_EQUAL(900, getint(fd, SOL_IP, IP_MTU));
     // Disconnecting drops it.
     sockaddr unspec{};
