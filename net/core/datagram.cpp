@@ -4,7 +4,9 @@
 #include "kernel/cpu.h"
 #include "kernel/fs/poll.h"
 #include "kernel/uapi/errno.h"
+#include "kernel/uaccess.h"
 #include "net/core/sock.h"
+#include "net/core/sockios.h"
 
 namespace {
 
@@ -98,4 +100,23 @@ poll_t datagram_poll(file* f, socket* sock, poll_table_struct* wait) {
         sock->flags |= SOCKWQ_ASYNC_NOSPACE;
     }
     return mask;
+}
+
+int datagram_queue_ioctl(struct sock* sk, unsigned cmd, unsigned long arg) {
+    int amount = 0;
+    switch (cmd) {
+    case SIOCOUTQ:
+        amount = sk_wmem_alloc_get(sk);
+        break;
+    case SIOCINQ: {
+        cpu::irq_guard guard;
+        if (sk_buff* skb = skb_peek(&sk->sk_receive_queue)) {
+            amount = static_cast<int>(skb->len);
+        }
+        break;
+    }
+    default:
+        return -ENOIOCTLCMD;
+    }
+    return copy_to_user(reinterpret_cast<int*>(arg), &amount, sizeof amount);
 }

@@ -238,6 +238,10 @@ int skb_copy_datagram_msg(const sk_buff* skb, int offset, msghdr* msg, int len);
 // Copies len bytes from the message into the skb at offset (growing it
 // with skb_put when offset == skb->len): 0 or -EFAULT.
 int skb_copy_datagram_from_msg(sk_buff* skb, msghdr* msg, int len);
+// SIOCINQ (the payload of the next datagram, Linux's first_packet_length)
+// and SIOCOUTQ (sent but not yet freed) for a datagram socket;
+// -ENOIOCTLCMD for the rest.
+int datagram_queue_ioctl(struct sock* sk, unsigned cmd, unsigned long arg);
 // The poll mask of a datagram socket (Linux's datagram_poll).
 poll_t datagram_poll(file* f, socket* sock, poll_table_struct* wait);
 // Waits until the receive queue is not empty (or error, shutdown, timeout).

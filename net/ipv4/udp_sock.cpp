@@ -388,24 +388,7 @@ int udp_getsockopt(struct sock* sk, int level, int optname, void* optval, int* o
 
 // SIOCINQ: the payload of the next datagram (Linux's first_packet_length);
 // SIOCOUTQ: what is sent but not yet freed.
-int udp_ioctl(struct sock* sk, unsigned cmd, unsigned long arg) {
-    int amount = 0;
-    switch (cmd) {
-    case SIOCOUTQ:
-        amount = sk_wmem_alloc_get(sk);
-        break;
-    case SIOCINQ: {
-        cpu::irq_guard guard;
-        if (sk_buff* skb = skb_peek(&sk->sk_receive_queue)) {
-            amount = static_cast<int>(skb->len);
-        }
-        break;
-    }
-    default:
-        return -ENOIOCTLCMD;
-    }
-    return copy_to_user(reinterpret_cast<int*>(arg), &amount, sizeof amount);
-}
+int udp_ioctl(struct sock* sk, unsigned cmd, unsigned long arg) { return datagram_queue_ioctl(sk, cmd, arg); }
 
 int udp_init_sock(struct sock*) { return 0; }
 
