@@ -1,7 +1,7 @@
 // Lightweight tracepoints: enter/exit events with timestamps and nesting,
 // kept in a ring buffer and, when their category is switched on (trace= on
 // the command line, e.g. trace=socket,rx, or trace_set() at run time),
-// printed so that a call chain reads like the seeds:
+// printed so that a call chain reads like Linux's source:
 //   sys_socket
 //     sock_create
 //       __sock_create ...

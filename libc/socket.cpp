@@ -1,4 +1,4 @@
-// The socket calls (as uClibc's libc/inet/socketcalls.c, seed 000): each
+// The socket calls (as uClibc's libc/inet/socketcalls.c): each
 // its own o32 syscall number, arguments passed through unchanged (the
 // headers carry Linux MIPS's values and layouts). Two things are
 // translated for newlib: struct timeval of SO_RCVTIMEO/SO_SNDTIMEO (newlib's

@@ -1,4 +1,4 @@
-// The syscall instruction, as uClibc's _syscallN in the seed: number in v0,
+// The syscall instruction, as uClibc's _syscallN (include/asm-mips/unistd.h): number in v0,
 // arguments in a0-a3 (the fifth and sixth at 16($sp) and 20($sp)), result in
 // v0 with a3 set on error (v0 then holds a positive Linux errno).
 #pragma once

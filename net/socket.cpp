@@ -1,5 +1,5 @@
 // The socket layer's core (Linux's net/socket.c): the family table
-// (net_families, sock_register), socket creation as the seeds trace it
+// (net_families, sock_register), socket creation as Linux's net/socket.c runs it
 // (sys_socket -> sock_create -> __sock_create -> security_socket_create,
 // sock_alloc, net_families[family]->create), the socket inode, the file
 // (socket_file_ops, sock_map_fd), and the single door sys_socketcall.
@@ -24,7 +24,7 @@ long sock_ioctl(file* f, unsigned cmd, unsigned long arg);   // net/socket_ioctl
 namespace {
 
 // The socket and its inode in one object, as Linux's struct socket_alloc
-// (seed 001: the socket lives inside the inode; SOCKET_I finds it there).
+// (Linux 2.4's fs.h: the socket lives inside the inode; SOCKET_I finds it there).
 struct socket_alloc {
     socket sock;
     inode vfs_inode;
@@ -234,7 +234,7 @@ int security_socket_create(int family, int type, int protocol, int kern) {
     // What packet_create checks before anything else (CAP_NET_RAW, seed
     // 001's suser()); SOCK_PACKET arrives here as PF_PACKET. PF_INET's
     // SOCK_RAW is checked by inet_create after its protocol lookup, as the
-    // seed's inetsw_array says (.capability = CAP_NET_RAW), so that a bad
+    // inetsw_array says (.capability = CAP_NET_RAW), so that a bad
     // protocol is still EPROTONOSUPPORT/EINVAL for everyone, as in Linux.
     if (kern) {
         return 0;
@@ -446,8 +446,8 @@ int move_addr_to_user(const sockaddr_storage* kaddr, int klen, void* uaddr, int*
 }
 
 // socketcall(call, args): every socket call through one syscall number,
-// its arguments in an array of longs in the caller's memory (seed 001's
-// sys_socketcall; Linux's nargs table gives each call's count).
+// its arguments in an array of longs in the caller's memory (Linux's
+// sys_socketcall in net/socket.c; Linux's nargs table gives each call's count).
 long sys_socketcall(int call, unsigned long* args) {
     static constexpr unsigned char nargs[SYS_SENDMMSG + 1] = {0, 3, 3, 3, 2, 3, 3, 3, 4, 4, 4,
                                                               6, 6, 2, 5, 5, 3, 3, 4, 5, 4};

@@ -1,5 +1,5 @@
 // The BSD socket layer (Linux's include/linux/net.h, net/socket.c), the way
-// the seeds trace it:
+// Linux 2.6's net/socket.c runs it:
 //
 //   socket() -> sys_socket -> sock_create -> __sock_create
 //                 security_socket_create     (may the caller have it?)

@@ -3,7 +3,7 @@
 // device, pipe, proc file, socket) and at the file_operations that do the
 // work. The syscalls in kernel/fs/ only ever go through f_op.
 //
-// Sockets plug in as Linux's net/socket.c does (seed 000, 001):
+// Sockets plug in as Linux's net/socket.c does:
 //   sock_alloc():  inode* i = new_inode(); i->i_mode = uapi::s_ifsock | 0777;
 //                  i->i_socket = sock (or embed the inode next to the socket,
 //                  socket_alloc style, and free both in i->i_destroy);
@@ -65,7 +65,7 @@ struct inode {
     unsigned i_blkbits;              // st_blksize = 1 << i_blkbits
     int i_count;                     // references: files, the filesystem's own
     const file_operations* i_fop;    // what open() installs in f_op
-    // What the inode stands for, by type (seed 001's union inside the inode).
+    // What the inode stands for, by type (Linux 2.4's union inside the inode).
     union {
         pipe_inode_info* i_pipe;     // S_IFIFO
         socket* i_socket;            // S_IFSOCK: SOCKET_I(inode)

@@ -1,4 +1,4 @@
-// ipv4_init: the order of Linux's inet_init (seed 000) for what exists.
+// ipv4_init: the order of Linux's inet_init (net/ipv4/af_inet.c) for what exists.
 #include "net/ipv4/af_inet.h"
 
 #include <string.h>
@@ -51,11 +51,11 @@ void ipv4_exit() {
 // ---------------------------------------------------------------------------
 // The PF_INET socket family (Linux's net/ipv4/af_inet.c): inet_create over
 // the protocol switch inetsw, the proto_ops of datagram and raw sockets,
-// and inet_init as seed 000 draws it.
+// and inet_init in Linux's order.
 
 namespace {
 
-// inetsw[type]: the protocols of each socket type (seed 000).
+// inetsw[type]: the protocols of each socket type (Linux's inetsw).
 list_head inetsw[SOCK_MAX];
 
 inet_protosw inetsw_array[] = {
@@ -625,7 +625,7 @@ const proto_ops inet_stream_ops = {
     .sendpage = sock_no_sendpage,
 };
 
-// The socket family's part of seed 000's inet_init: the protocols' slab
+// The socket family's part of Linux's inet_init: the protocols' slab
 // caches, the family, the protocol switch from inetsw_array.
 int inet_family_init() {
     proto* protos[] = {&tcp_prot, &udp_prot, &raw_prot, &ping_prot};
@@ -647,7 +647,7 @@ int inet_family_init() {
     return 0;
 }
 
-// Seed 000's inet_init: the family, then IPv4 itself (ARP, IP, ICMP,
+// Linux's inet_init: the family, then IPv4 itself (ARP, IP, ICMP,
 // reassembly, /proc/net files, ip=) as ipv4_init() brings it up, and raw
 // sockets' delivery hook on it (ipv4_init starts with none).
 int inet_init() {

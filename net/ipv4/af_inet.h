@@ -1,4 +1,4 @@
-// Bringing IPv4 up (Linux's inet_init in net/ipv4/af_inet.c, seed 000),
+// Bringing IPv4 up (Linux's inet_init in net/ipv4/af_inet.c),
 // without the socket family itself: the socket layer's inet_init adds
 // sock_register(&inet_family_ops), inetsw and the UDP/TCP/raw protocols
 // and calls the same pieces in the same order.

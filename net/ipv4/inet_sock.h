@@ -2,7 +2,7 @@
 // net/ipv4/af_inet.c, net/ipv4/raw.c): the address structure, the IP-level
 // socket options, struct inet_sock, and the protocol switch inetsw that
 // inet_create looks (type, protocol) up in, filled from inetsw_array as
-// seed 000 shows it.
+// Linux's inet_init does.
 #pragma once
 #include <stddef.h>
 #include <stdint.h>

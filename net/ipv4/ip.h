@@ -111,7 +111,7 @@ inline const inet_skb_parm* IPCB(const sk_buff* skb) {
 
 // Receive ---------------------------------------------------------------------
 
-// The ETH_P_IP packet_type handler (seed 000: ip_packet_type.func).
+// The ETH_P_IP packet_type handler (Linux's ip_packet_type.func).
 int ip_rcv(sk_buff* skb, net_device* dev, struct packet_type* pt, net_device* orig_dev);
 // A datagram for this host, skb->data at its IP header: reassembly, then
 // the raw hook and the protocol handler.

@@ -1,6 +1,6 @@
 // The transport protocols above IPv4, by protocol number (Linux's
 // include/net/protocol.h, net/ipv4/protocol.c): inet_protos[256], filled by
-// inet_add_protocol() as inet_init does for ICMP (seed 000), and later UDP
+// inet_add_protocol() as inet_init does for ICMP, and later UDP
 // and TCP.
 #pragma once
 #include <stdint.h>

@@ -97,7 +97,7 @@ void count_drop(struct sock* sk) {
 
 }  // namespace
 
-// The receive handler of SOCK_RAW and SOCK_DGRAM sockets (seed 000:
+// The receive handler of SOCK_RAW and SOCK_DGRAM sockets (Linux's
 // po->prot_hook.func, called by netif_receive_skb through deliver_skb).
 // The skb may be shared with other handlers: it is restored before it is
 // given back, and what is queued is a clone.
@@ -167,7 +167,7 @@ int packet_rcv(sk_buff* skb, net_device* dev, packet_type* pt, net_device* orig_
     return 0;
 }
 
-// SOCK_PACKET's handler (seed 000: packet_rcv_spkt): every frame with its
+// SOCK_PACKET's handler (Linux's packet_rcv_spkt): every frame with its
 // link header, the device named in a sockaddr_pkt.
 int packet_rcv_spkt(sk_buff* skb, net_device* dev, packet_type* pt, net_device*) {
     trace::scope t(trace::cat::rx, "packet_rcv_spkt");
@@ -721,7 +721,7 @@ int packet_release(socket* sock) {
     return 0;
 }
 
-// seed 000's packet_ops_spkt, entry for entry.
+// Linux's packet_ops_spkt, entry for entry.
 const proto_ops packet_ops_spkt = {
     .family = PF_PACKET,
     .release = packet_release,
@@ -764,7 +764,7 @@ const proto_ops packet_ops = {
 
 }  // namespace
 
-// Seed 000's packet_create: sk_alloc(PF_PACKET, ..., &packet_proto), the
+// Linux's packet_create: sk_alloc(PF_PACKET, ..., &packet_proto), the
 // ops by type, prot_hook.func = packet_rcv or packet_rcv_spkt, and with a
 // protocol given, dev_add_pack(&po->prot_hook) on ptype_all (ETH_P_ALL)
 // or ptype_base.

@@ -8,7 +8,7 @@
 //   SOCK_RAW:    the frame with its link header (packet_rcv, packet_snd)
 //   SOCK_DGRAM:  the payload; the kernel builds the header from sll_addr
 //   SOCK_PACKET: the obsolete interface of Linux 2.0 (packet_ops_spkt,
-//                packet_rcv_spkt, struct sockaddr_pkt), as seed 000 shows it
+//                packet_rcv_spkt, struct sockaddr_pkt), as Linux's net/packet/af_packet.c keeps it
 #pragma once
 #include <stdint.h>
 

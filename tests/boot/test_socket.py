@@ -1,5 +1,5 @@
 """Boot tests of the socket layer through the shell and the apps: the
-trace of socket() as the seeds draw it, the unprivileged shell's socket
+trace of socket() as Linux's net/socket.c runs it, the unprivileged shell's socket
 errors, ping and sniff over the loopback device, and the net-tools apps."""
 import re
 

@@ -132,7 +132,7 @@ TEST(socket, matrix_against_linux_privileged_and_not) {
 }
 
 TEST(socket, table_rows) {
-    // The rows the seeds and the issue name, spelled out.
+    // Families the kernel does not build, spelled out.
     LONGS_EQUAL(-EAFNOSUPPORT, sys_socket(AF_INET6, SOCK_DGRAM, 0));
     LONGS_EQUAL(-EAFNOSUPPORT, sys_socket(AF_UNIX, SOCK_STREAM, 0));
     LONGS_EQUAL(-EAFNOSUPPORT, sys_socket(-1, SOCK_RAW, 1));
