@@ -1,8 +1,13 @@
-# newlib 3.3.0 from Debian's newlib-source, built once per build tree for the
+# newlib from Debian's newlib-source, built once per build tree for the
 # target flags and installed under ${NEWLIB_PREFIX}. The stamp files keep it
 # cached: a rebuild of the kernel never rebuilds newlib.
 include(ExternalProject)
-set(NEWLIB_TARBALL /usr/src/newlib/newlib-3.3.0.tar.xz)
+# Whichever release the installed newlib-source ships (3.3.0 on Debian 12).
+file(GLOB NEWLIB_TARBALL /usr/src/newlib/newlib-*.tar.xz)
+list(LENGTH NEWLIB_TARBALL newlib_tarballs)
+if(NOT newlib_tarballs EQUAL 1)
+  message(FATAL_ERROR "need exactly one /usr/src/newlib/newlib-*.tar.xz (Debian's newlib-source), found: ${NEWLIB_TARBALL}")
+endif()
 set(NEWLIB_PREFIX ${CMAKE_BINARY_DIR}/newlib/install)
 set(NEWLIB_INCLUDE ${NEWLIB_PREFIX}/mipsel-elf/include)
 set(NEWLIB_LIBDIR ${NEWLIB_PREFIX}/mipsel-elf/lib)

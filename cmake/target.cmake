@@ -3,7 +3,15 @@ include(${CMAKE_SOURCE_DIR}/cmake/newlib.cmake)
 
 execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=include
                 OUTPUT_VARIABLE GCC_INCLUDE OUTPUT_STRIP_TRAILING_WHITESPACE)
-set(CXX_INCLUDE /usr/mipsel-linux-gnu/include/c++/12)
+# The cross compiler's own C++ headers (used for <type_traits> and the like,
+# never its library): /usr/mipsel-linux-gnu/include/c++/MAJOR on Debian.
+execute_process(COMMAND ${CMAKE_CXX_COMPILER} -dumpversion
+                OUTPUT_VARIABLE GCC_VERSION OUTPUT_STRIP_TRAILING_WHITESPACE)
+string(REGEX MATCH "^[0-9]+" GCC_MAJOR "${GCC_VERSION}")
+get_filename_component(CXX_INCLUDE "${GCC_INCLUDE}/../../../../../mipsel-linux-gnu/include/c++/${GCC_MAJOR}" ABSOLUTE)
+if(NOT EXISTS ${CXX_INCLUDE}/type_traits)
+  message(FATAL_ERROR "no C++ headers at ${CXX_INCLUDE} (g++-mipsel-linux-gnu ${GCC_VERSION})")
+endif()
 
 # mipsnet_flags: what every object of an image is compiled with. Its C
 # library part, mipsnet_c_flags, serves code that must see only newlib's and

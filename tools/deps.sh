@@ -2,7 +2,7 @@
 # Installs the Debian packages this project needs, when missing (as root with
 # apt-get; otherwise it only says what is missing). Usage: tools/deps.sh [boot|test]
 set -eu
-want="cmake make g++ pkg-config xz-utils g++-mipsel-linux-gnu qemu-system-mips newlib-source"
+want="cmake make g++ pkg-config xz-utils python3 g++-mipsel-linux-gnu qemu-system-mips newlib-source"
 if [ "${1:-test}" = test ]; then
   want="$want libcpputest-dev python3-pytest dpkg-dev iputils-ping arping tshark python3-scapy iproute2 dnsmasq-base socat netcat-openbsd"
 fi
