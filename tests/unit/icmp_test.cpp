@@ -271,18 +271,3 @@ TEST(icmp, errors_reach_the_protocol_and_the_raw_hook) {
     LONGS_EQUAL(3, e.r.err_infos.size());
 }
 
-TEST(icmp, echo_round_trip_cost_on_the_host) {
-    bytes frame = ether(our_mac, peer_mac, ETH_P_IP, ip_packet({}, echo_request(9, 1, pattern(56))));
-    constexpr int rounds = 20000;
-    auto* priv = net_test::priv_of(e.eth);
-    uint64_t t0 = mm_test::now_ns();
-    for (int i = 0; i < rounds; ++i) {
-        receive_frame(e.eth, frame);
-        consume_skb(__skb_dequeue(&priv->sent));
-    }
-    uint64_t t1 = mm_test::now_ns();
-    LONGS_EQUAL(rounds, icmpstat(ICMP_MIB_OUTECHOREPS));
-    printf("\n[icmp] echo request in (netif_rx .. ip_rcv .. icmp_echo) to reply on the fake device: %llu ns each "
-           "(host, %d rounds)\n",
-           static_cast<unsigned long long>((t1 - t0) / rounds), rounds);
-}

@@ -352,24 +352,3 @@ TEST(page_alloc_ranges, kernel_api_on_the_normal_zone) {
     nz.reset();
 }
 
-// Not a check (timing is never asserted): what an alloc/free pair costs.
-TEST(page_alloc, timing_report) {
-    constexpr int n = 200000;
-    uint64_t t0 = mm_test::now_ns();
-    for (int i = 0; i < n; ++i) {
-        mm::page* p = z.alloc_pages(GFP_KERNEL, 0);
-        z.free_pages(p, 0);
-    }
-    uint64_t t1 = mm_test::now_ns();
-    mm::page* keep[64];
-    for (int i = 0; i < n / 64; ++i) {
-        for (auto& k : keep) k = z.alloc_pages(GFP_KERNEL, 0);
-        for (auto& k : keep) z.free_pages(k, 0);
-    }
-    uint64_t t2 = mm_test::now_ns();
-    printf("\n[page_alloc] order-0 alloc+free pair: %.1f ns (hot), %.1f ns (64 deep); "
-           "struct page %zu bytes host, memmap for 128 MiB on MIPS32: %u KiB\n",
-           double(t1 - t0) / n, double(t2 - t1) / (n / 64 * 64), sizeof(mm::page),
-           unsigned((128u << 20) / PAGE_SIZE * 24 / 1024));
-    LONGS_EQUAL(z.managed_pages(), z.nr_free_pages());
-}

@@ -425,23 +425,6 @@ TEST(slab, slabinfo_text) {
     kmem_cache_destroy(c);
 }
 
-TEST(slab, timing_report) {
-    constexpr int n = 200000;
-    uint64_t t0 = mm_test::now_ns();
-    for (int i = 0; i < n; ++i) {
-        kfree(kmalloc(200, GFP_KERNEL));
-    }
-    uint64_t t1 = mm_test::now_ns();
-    void* keep[256];
-    for (int i = 0; i < n / 256; ++i) {
-        for (auto& k : keep) k = kmalloc(64, GFP_KERNEL);
-        for (auto& k : keep) kfree(k);
-    }
-    uint64_t t2 = mm_test::now_ns();
-    printf("\n[slab] kmalloc+kfree pair: %.1f ns (hot, 200 B), %.1f ns (256 deep, 64 B)\n",
-           double(t1 - t0) / n, double(t2 - t1) / (n / 256 * 256));
-}
-
 TEST(slab, boot_selftest_passes) {
     CHECK_TRUE(mm::selftest(20000));
     CHECK_TRUE(host_stub::console.find("mm: selftest passed") != std::string::npos);

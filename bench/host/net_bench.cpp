@@ -1,6 +1,4 @@
-// host-only: resets the slab allocator and the net core, which the live kernel owns.
-// Host timings of the net core's hot paths, printed, never asserted. Small
-// loops, so that the whole run stays in the tens of milliseconds.
+// Host timings of the net core's hot paths, printed, never asserted.
 #include <stdio.h>
 #include <string.h>
 
