@@ -24,7 +24,7 @@
 #include "net/ipv4/route.h"
 #include "net/ipv4/snmp.h"
 #include "net/ipv4/udp.h"
-#include "net/packet/packet_internal.h"
+#include "net/packet/af_packet.h"
 
 void ipv4_init() {
     ipv4_mib::reset();
@@ -643,7 +643,7 @@ int inet_family_init() {
         inet_register_protosw(&q);
     }
     register_gifconf(PF_INET, inet_gifconf);
-    packet_inet_ioctl = inet_ioctl;
+    packet_register_inet_ioctl(inet_ioctl);
     return 0;
 }
 

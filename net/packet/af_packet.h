@@ -72,6 +72,12 @@ struct tpacket_stats {
     unsigned tp_drops;
 };
 
+struct socket;
+// The IPv4 address, route and ARP ioctls answer on packet sockets too, as
+// Linux's packet_ioctl passes them to inet_dgram_ops when CONFIG_INET is
+// set: PF_INET registers its ioctl here when it comes up.
+void packet_register_inet_ioctl(int (*ioctl)(socket* sock, unsigned cmd, unsigned long arg));
+
 // Linux's module_init(packet_init): proto_register(&packet_proto),
 // sock_register(&packet_family_ops), the netdevice notifier, /proc/net/packet.
 int packet_init();
