@@ -9,17 +9,21 @@ cmake --preset host >/dev/null
 cmake --build --preset host -j"$jobs"
 cmake --preset malta >/dev/null
 cmake --build --preset malta -j"$jobs"
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j"$jobs"
 status=0
 ctest --preset host || status=1
 ctest --preset malta || status=1
+# libFuzzer: each target's regressions, then 30 s of fuzzing each.
+ctest --preset fuzz || status=1
 # What ran, from the runners' own closing lines (CppUTest's "OK (N tests",
 # pytest's "N passed"), which ctest keeps in its logs.
 echo "Test counts:"
-for preset in host malta; do
+for preset in host malta fuzz; do
   log=build/$preset/Testing/Temporary/LastTest.log
   [ -f "$log" ] || continue
   sed 's/\x1b\[[0-9;]*m//g' "$log" |
-    grep -E '^(OK|Errors) \(|^"[^"]*" start time|^=*.*[0-9]+ (passed|failed|skipped|error)' |
+    grep -E '^(OK|Errors) \(|^"[^"]*" start time|^=*.*[0-9]+ (passed|failed|skipped|error)|^stat::number_of_executed_units' |
     sed -E 's/^=+ (.*) =+$/    \1/; s/^([0-9]+ (passed|failed|skipped|error))/    \1/; s/^(OK|Errors) /    \1 /; s/^"([^"]*)" start time.*/  \1:/'
 done
 exit $status

@@ -6,6 +6,8 @@
 // wake_up() that comes between the question and schedule() makes it
 // runnable again and schedule() returns at once (Linux needs its
 // "triggered" flag for the same). That is why f_op->poll must not sleep.
+#include <stddef.h>
+
 #include "kernel/cpu.h"
 #include "kernel/fs/fdtable.h"
 #include "kernel/fs/poll.h"
@@ -181,11 +183,12 @@ long get_fd_set(unsigned words, const uapi::fd_set* ufds, uint32_t* fds) {
         }
         return 0;
     }
-    return copy_from_user(fds, ufds->fds_bits, words * sizeof(uint32_t));
+    // The caller's pointer may be unaligned: it is only ever an address here.
+    return copy_from_user(fds, static_cast<const void*>(ufds), words * sizeof(uint32_t));
 }
 
 long set_fd_set(unsigned words, uapi::fd_set* ufds, const uint32_t* fds) {
-    return ufds ? copy_to_user(ufds->fds_bits, fds, words * sizeof(uint32_t)) : 0;
+    return ufds ? copy_to_user(static_cast<void*>(ufds), fds, words * sizeof(uint32_t)) : 0;
 }
 
 long do_select(unsigned n, fd_set_bits* fds, long* timeout) {
@@ -253,11 +256,25 @@ long sys_poll(uapi::pollfd* ufds, unsigned nfds, int timeout_msecs) {
     long timeout = timeout_msecs < 0 ? MAX_SCHEDULE_TIMEOUT : ms_to_jiffies(static_cast<unsigned>(timeout_msecs));
     poll_wqueues table;
     poll_initwait(&table);
+    // The caller's array is read and written only through copies (Linux's
+    // do_sys_poll): it may be unaligned, which a direct access would turn
+    // into an address error in the kernel.
+    auto* uaddr = reinterpret_cast<uint8_t*>(ufds);
+    bool fault = false;
     int count = poll_loop(&table, &timeout, [&](poll_table* pt) {
         int ready = 0;
-        for (unsigned i = 0; i < nfds; ++i) {
-            poll_t mask = do_pollfd(&ufds[i], pt);
-            ufds[i].revents = static_cast<int16_t>(mask);
+        for (unsigned i = 0; i < nfds && !fault; ++i) {
+            uapi::pollfd pfd;
+            uint8_t* u = uaddr + i * sizeof pfd;
+            if (copy_from_user(&pfd, u, sizeof pfd)) {
+                fault = true;
+                break;
+            }
+            poll_t mask = do_pollfd(&pfd, pt);
+            pfd.revents = static_cast<int16_t>(mask);
+            if (copy_to_user(u + offsetof(uapi::pollfd, revents), &pfd.revents, sizeof pfd.revents)) {
+                fault = true;
+            }
             if (mask) {
                 ++ready;
                 if (pt) {
@@ -265,10 +282,10 @@ long sys_poll(uapi::pollfd* ufds, unsigned nfds, int timeout_msecs) {
                 }
             }
         }
-        return ready;
+        return fault ? -EFAULT : ready;
     });
     poll_freewait(&table);
-    return count;
+    return fault ? -EFAULT : count;
 }
 
 long sys_select(int n, uapi::fd_set* inp, uapi::fd_set* outp, uapi::fd_set* exp, uapi::timeval* tvp) {

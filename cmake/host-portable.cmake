@@ -1,0 +1,24 @@
+# mipsnet_portable: the portable kernel and net code built for the host
+# (x86-64), with the stand-ins for the CPU and the board in tests/unit/host/.
+# The unit tests, the host benchmarks and the fuzz targets link it.
+set(HOST_PORTABLE ${MIPSNET_PORTABLE_SOURCES})
+list(FILTER HOST_PORTABLE EXCLUDE REGEX "/kernel/main\\.cpp$")
+
+# Driver code that reaches hardware only through kernel/board.h,
+# kernel/io.h and kernel/dma.h is portable too; pcnet32 runs against the
+# simulated card of pcnet32_sim.cpp.
+list(APPEND HOST_PORTABLE
+  ${CMAKE_SOURCE_DIR}/drivers/pci/pci.cpp
+  ${CMAKE_SOURCE_DIR}/drivers/net/eth_hw.cpp
+  ${CMAKE_SOURCE_DIR}/drivers/net/eth_netdev.cpp
+  ${CMAKE_SOURCE_DIR}/drivers/net/eth_selftest.cpp
+  ${CMAKE_SOURCE_DIR}/drivers/net/pcnet32.cpp
+  # libc's DNS message codec: pure byte work, tested hard here.
+  ${CMAKE_SOURCE_DIR}/libc/resolv/dns_msg.cpp)
+
+file(GLOB HOST_STUBS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/host/*.cpp)
+
+add_library(mipsnet_portable STATIC ${HOST_PORTABLE} ${HOST_STUBS})
+target_include_directories(mipsnet_portable PUBLIC ${CMAKE_SOURCE_DIR})
+target_compile_options(mipsnet_portable PUBLIC -Wall -Wextra -fno-exceptions -fno-rtti)
+target_compile_definitions(mipsnet_portable PUBLIC MIPSNET_HOST=1)

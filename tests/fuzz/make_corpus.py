@@ -1,0 +1,129 @@
+#!/usr/bin/python3
+"""Writes the fuzz targets' seed corpora (tests/fuzz/corpus/NAME/): valid
+inputs of each kind, so the fuzzer starts deep in the code, not at its
+first length check. Run again after changing an input format; the files
+are small and committed."""
+import os
+import struct
+
+from scapy.all import ARP, BOOTP, DHCP, DNS, DNSQR, DNSRR, ICMP, IP, UDP, Ether, IPOption_RR, raw
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUR_MAC, PEER_MAC = "02:00:00:00:00:0a", "02:00:00:00:00:0b"
+OUR_IP, PEER_IP = "10.0.2.15", "10.0.2.3"
+
+
+def write(target, name, data):
+    d = os.path.join(HERE, "corpus", target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+# fuzz_frame's operations (see fuzz_frame.cpp): opcode % 8.
+def op_frame(frame):
+    return bytes([0]) + struct.pack(">H", len(frame)) + frame
+
+
+def op_ip(sel, flags, frag, opts, payload):
+    return bytes([2, sel, flags]) + struct.pack(">H", frag) + bytes([len(opts) // 4]) + opts + \
+        struct.pack(">H", len(payload)) + payload
+
+
+OP_TICK = lambda ms: bytes([5]) + struct.pack(">H", ms)
+OP_READ = bytes([6])
+# ip_frame's sel: low bits pick the destination, high nibble the protocol.
+DST_US, DST_BCAST, DST_MCAST, DST_ALLHOSTS = 0, 1, 3, 4
+P_ICMP, P_UDP, P_IGMP, P_TCP = 0x00, 0x10, 0x20, 0x30
+CSUM = 16
+
+
+def frame_corpus():
+    arp = raw(Ether(dst="ff:ff:ff:ff:ff:ff", src=PEER_MAC) / ARP(op=1, hwsrc=PEER_MAC, psrc=PEER_IP, pdst=OUR_IP))
+    write("fuzz_frame", "arp_request", op_frame(arp) + OP_READ)
+    echo = raw(Ether(dst=OUR_MAC, src=PEER_MAC) / IP(src=PEER_IP, dst=OUR_IP) / ICMP(id=1, seq=1) / (b"x" * 56))
+    write("fuzz_frame", "icmp_echo_frame", op_frame(echo) + OP_READ)
+    write("fuzz_frame", "icmp_echo", op_ip(P_ICMP | DST_US, CSUM, 0, b"", raw(ICMP(id=7, seq=3) / b"ping")))
+    udp = raw(UDP(sport=4000, dport=7) / b"hello")
+    write("fuzz_frame", "udp_echo_port", op_ip(P_UDP | DST_US, CSUM, 0, b"", udp) + OP_READ)
+    write("fuzz_frame", "udp_multicast", op_ip(P_UDP | DST_MCAST, CSUM, 0, b"", raw(UDP(sport=1, dport=5000) / b"m")))
+    write("fuzz_frame", "udp_closed_port", op_ip(P_UDP | DST_US, CSUM, 0, b"", raw(UDP(sport=1, dport=9999) / b"?")))
+    write("fuzz_frame", "igmp_query", op_ip(P_IGMP | DST_ALLHOSTS, CSUM, 0, b"\x94\x04\x00\x00",
+                                            bytes([0x11, 100, 0, 0, 0, 0, 0, 0])) + OP_TICK(1500))
+    rr = raw(IPOption_RR(routers=["0.0.0.0"] * 4)) + b"\x00" * 1
+    rr = rr + b"\x00" * (-len(rr) % 4)
+    write("fuzz_frame", "ip_options_rr", op_ip(P_ICMP | DST_US, CSUM, 0, rr, raw(ICMP() / b"rr")))
+    payload = raw(ICMP(id=2, seq=2) / (b"f" * 1400))
+    first = op_ip(P_ICMP | DST_US, 2, 0x2000, b"", payload[:1000])          # MF, offset 0
+    second = op_ip(P_ICMP | DST_US, 2, 1000 // 8, b"", payload[1000:])      # last, offset 125
+    write("fuzz_frame", "fragments", first + second + OP_READ)
+    write("fuzz_frame", "fragment_timeout", first + OP_TICK(1999) * 16)
+    send = bytes([7, 1, 0]) + struct.pack(">H", 7) + struct.pack(">H", 4) + b"data"
+    write("fuzz_frame", "udp_send", send + OP_TICK(1000))
+
+
+def dhcp_corpus():
+    for kind in ("offer", "ack", "nak"):
+        m = BOOTP(op=2, xid=0x1234, yiaddr=OUR_IP, chaddr=b"\x02\0\0\0\0\x0a") / DHCP(options=[
+            ("message-type", kind), ("server_id", "10.0.2.2"), ("subnet_mask", "255.255.255.0"),
+            ("router", "10.0.2.2"), ("name_server", "10.0.2.3", "10.0.2.4"), ("lease_time", 86400),
+            ("renewal_time", 43200), ("rebinding_time", 75600), ("hostname", b"board"),
+            ("domain", b"example.test"), "end"])
+        write("fuzz_dhcp", kind, raw(m))
+
+
+def dns_corpus():
+    # fuzz_dns: name index, type index, the id (2 octets), then the message.
+    q = DNS(id=0x4242, qr=1, rd=1, ra=1, qd=DNSQR(qname="example.test", qtype="A"),
+            an=DNSRR(rrname="example.test", type="A", rdata="192.0.2.1", ttl=60))
+    write("fuzz_dns", "a", bytes([0, 0, 0x42, 0x42]) + raw(q))
+    c = DNS(id=1, qr=1, qd=DNSQR(qname="example.test", qtype="A"),
+            an=DNSRR(rrname="example.test", type="CNAME", rdata="x") / DNSRR(rrname="x", type="A", rdata="192.0.2.9"))
+    write("fuzz_dns", "cname", bytes([0, 0, 0, 1]) + raw(c))
+    six = DNS(id=2, qr=1, qd=DNSQR(qname="x", qtype="AAAA"), an=DNSRR(rrname="x", type="AAAA", rdata="2001:db8::1"))
+    write("fuzz_dns", "aaaa", bytes([2, 3, 0, 2]) + raw(six))
+    write("fuzz_dns", "nxdomain", bytes([0, 0, 0, 3]) + raw(DNS(id=3, qr=1, rcode=3, qd=DNSQR(qname="example.test"))))
+
+
+def cmdline_corpus():
+    for i, line in enumerate([
+            "ip=10.0.2.15::10.0.2.2:255.255.255.0:board:eth0:off loglevel=7",
+            "ip=dhcp hosts=gw:10.0.2.2,peer:10.0.2.3 apps=shell,udpecho",
+            "trace=socket,rx hostname=a quiet console=ttyS0 pcnet32.rx_copybreak=100",
+            "a= =b == \"quoted value\" x=1,2,,3"]):
+        write("fuzz_cmdline", f"line{i}", line.encode())
+
+
+# fuzz_syscall (see fuzz_syscall.cpp): u16 fill length and the fill, then
+# calls: u16 number - 4000, six arguments of one kind byte (and its data).
+def small(v):
+    return bytes([v << 3])
+
+
+def arena_ptr(off):
+    return bytes([2]) + struct.pack(">H", off)
+
+
+def call(nr, *args):
+    args = list(args) + [small(0)] * (6 - len(args))
+    return struct.pack(">H", nr) + b"".join(args)
+
+
+def syscall_corpus():
+    sin = struct.pack("<HH4s8x", 2, 0x0700, bytes([10, 0, 2, 3]))   # AF_INET, port 7, 10.0.2.3
+    fill = struct.pack(">H", 16) + sin
+    udp = call(183, small(2), small(1), small(0))                    # socket(AF_INET, SOCK_DGRAM, 0)
+    send = call(180, small(0), arena_ptr(0), small(16), small(0), arena_ptr(0), small(16))
+    write("fuzz_syscall", "udp_sendto", fill + udp + send)
+    pipe = call(42) + call(4, small(1), arena_ptr(0), small(8)) + call(3, small(0), arena_ptr(32), small(8))
+    write("fuzz_syscall", "pipe_rw", struct.pack(">H", 0) + pipe)
+    write("fuzz_syscall", "poll", struct.pack(">H", 8) + struct.pack("<iHH", 0, 1, 0) +
+          call(183, small(2), small(1)) + call(188, arena_ptr(0), small(1), small(0)))
+
+
+if __name__ == "__main__":
+    syscall_corpus()
+    frame_corpus()
+    dhcp_corpus()
+    dns_corpus()
+    cmdline_corpus()
