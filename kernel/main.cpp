@@ -10,6 +10,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/cpu.h"
 #include "kernel/panic.h"
+#include "kernel/mm/slab.h"
 #include "kernel/printk.h"
 #include "kernel/sched/sched.h"
 #include "kernel/softirq.h"
@@ -117,6 +118,7 @@ extern "C" [[noreturn]] void start_kernel(int argc, char** argv, char** envp, ui
     board::init();
     sched_init();
     arch::time_init();
+    kmem_cache_start_validation();   // slub_debug's periodic scan, when asked
     sock_init();      // Linux's core_initcall: the socket inode cache, net_families
     net_dev_init();   // Linux's subsys_initcall: softirqs, backlog, "lo"
     inet_init();      // Linux's fs_initcall: PF_INET, then ipv4_init (ARP, IP, ICMP; ip= waits for its device)

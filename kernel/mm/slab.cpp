@@ -4,8 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kernel/cmdline.h"
 #include "kernel/cpu.h"
+#include "kernel/mm/slub_debug.h"
 #include "kernel/printk.h"
+#include "kernel/timer.h"
 
 using mm::page;
 using mm::PAGE_SIZE;
@@ -19,6 +22,7 @@ struct kmem_cache {
     unsigned order = 0;
     unsigned objects = 0;       // per slab
     slab_flags_t flags = SLAB_NONE;
+    unsigned debug = 0;         // slub_debug's checks on this cache
     void (*ctor)(void*) = nullptr;
     mm::page_list lists[3] = {};
     unsigned long nr_slabs = 0;
@@ -80,6 +84,12 @@ bool looks_free(const kmem_cache* s, void* obj) {
 }
 
 char* slab_base(const page* slab) { return static_cast<char*>(page_address(slab)); }
+
+bool debugged(const kmem_cache* s) { return s->debug & (slub_debug::red_zone | slub_debug::poison); }
+
+slub_debug::layout layout_of(const kmem_cache* s) {
+    return {s->name, s->debug, s->object_size, s->offset, free_words * sizeof(uintptr_t), s->size};
+}
 
 // An object of slab: inside it, on an object boundary.
 bool is_object_of(const kmem_cache* s, const page* slab, const void* p) {
@@ -157,8 +167,16 @@ bool setup_cache(kmem_cache* s, const char* name, size_t size, size_t align, sla
     // With a constructor the free pointer must not overwrite the constructed
     // object, so it goes behind it (as SLUB does).
     size_t free_bytes = free_words * sizeof(uintptr_t);
-    s->offset = ctor ? static_cast<unsigned>(round_up(size, sizeof(uintptr_t))) : 0;
-    size_t stride = ctor ? s->offset + free_bytes : (size > free_bytes ? size : free_bytes);
+    s->debug = slub_debug::flags_for(cmdline::get("slub_debug"), s->name);
+    if (ctor) {
+        s->debug &= ~slub_debug::poison;   // poison would undo the constructor (as Linux)
+    }
+    // A red zone or poison needs the whole object: the free pointer goes
+    // behind it and a word of red zone (Linux's layout without the left pad).
+    bool behind = ctor || (s->debug & (slub_debug::red_zone | slub_debug::poison));
+    size_t red = (s->debug & slub_debug::red_zone) ? sizeof(uintptr_t) : 0;
+    s->offset = behind ? static_cast<unsigned>(round_up(size + red, sizeof(uintptr_t))) : 0;
+    size_t stride = behind ? s->offset + free_bytes : (size > free_bytes ? size : free_bytes);
     s->size = static_cast<unsigned>(round_up(stride, align));
     s->order = calculate_order(s->size);
     size_t objects = (PAGE_SIZE << s->order) / s->size;
@@ -210,6 +228,9 @@ page* new_slab(kmem_cache* s, gfp_t gfp) {
         if (s->ctor) {
             s->ctor(obj);
         }
+        if (debugged(s)) {
+            slub_debug::mark_free(layout_of(s), obj);
+        }
         set_free(s, obj, next);
         next = obj;
     }
@@ -252,6 +273,10 @@ void* take_object(kmem_cache* s, page* slab) {
             discard_slab(s, slab);
         }
         return nullptr;
+    }
+    if (debugged(s)) {
+        slub_debug::check_free(layout_of(s), obj, "alloc");
+        slub_debug::mark_allocated(layout_of(s), obj);
     }
     slab->freelist = next;
     free_ptr(s, obj)[1] = 0;  // no longer looks free
@@ -297,6 +322,10 @@ const char* bad_object(const kmem_cache* s, const page* slab, const void* obj) {
 }
 
 void slab_free(kmem_cache* s, page* slab, void* obj) {
+    if (debugged(s)) {
+        slub_debug::check_allocated(layout_of(s), obj, "free");
+        slub_debug::mark_free(layout_of(s), obj);
+    }
     set_free(s, obj, slab->freelist);
     slab->freelist = obj;
     --slab->inuse;
@@ -582,3 +611,56 @@ size_t slabinfo_show(char* buf, size_t len) {
 unsigned long nr_slab_pages() { return slab_pages; }
 
 unsigned long nr_kmalloc_large_pages() { return large_pages; }
+
+// slub_debug's scan (Linux's validate_slab_cache): every object of every
+// debugged cache checked as what it is, free or allocated. The number of
+// bad objects found.
+unsigned long kmem_cache_validate() {
+    unsigned long before = slub_debug::errors();
+    for (kmem_cache* s = slab_caches; s; s = s->next) {
+        if (!debugged(s)) {
+            continue;
+        }
+        slub_debug::layout l = layout_of(s);
+        for (mm::page_list& list : s->lists) {
+            cpu::irq_guard guard;   // a slab is not changed under the walk
+            for (page* slab = list.first; slab; slab = slab->next) {
+                for (unsigned i = 0; i < s->objects; ++i) {
+                    void* obj = slab_base(slab) + i * s->size;
+                    if (looks_free(s, obj) && on_freelist(s, slab, obj)) {
+                        slub_debug::check_free(l, obj, "scan");
+                    } else {
+                        slub_debug::check_allocated(l, obj, "scan");
+                    }
+                }
+            }
+        }
+    }
+    return slub_debug::errors() - before;
+}
+
+namespace {
+timer_list validate_timer;
+unsigned long validate_period;
+
+void validate_fn(timer_list*) {
+    kmem_cache_validate();
+    mod_timer(&validate_timer, jiffies + validate_period);
+}
+}  // namespace
+
+void kmem_cache_start_validation() {
+    bool any = false;
+    for (kmem_cache* s = slab_caches; s; s = s->next) {
+        any |= debugged(s);
+    }
+    if (!any) {
+        return;
+    }
+    long secs = cmdline::get_int("slub_debug_scan", 10);
+    validate_period = static_cast<unsigned long>(secs > 0 ? secs : 10) * HZ;
+    timer_setup(&validate_timer, validate_fn, 0);
+    mod_timer(&validate_timer, jiffies + validate_period);
+    pr_info("slub_debug: %s; every slab checked each %lu s\n", cmdline::get("slub_debug")[0] ? cmdline::get("slub_debug") : "FZP",
+            validate_period / HZ);
+}

@@ -91,5 +91,11 @@ void kmem_cache_for_each(void (*fn)(const slabinfo& info, void* arg), void* arg)
 // The text of /proc/slabinfo (version 2.1) into buf, NUL-terminated,
 // truncated at len; returns the length it needed.
 size_t slabinfo_show(char* buf, size_t len);
+// slub_debug (kernel/mm/slub_debug.h): every object of the debugged caches
+// checked now; the number of corruptions found.
+unsigned long kmem_cache_validate();
+// Arms the periodic check (slub_debug_scan=SECONDS, default 10) when a
+// cache is debugged: after the timers are up.
+void kmem_cache_start_validation();
 unsigned long nr_slab_pages();            // pages held by slabs
 unsigned long nr_kmalloc_large_pages();   // pages held by kmalloc() past the size classes

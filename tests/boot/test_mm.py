@@ -76,3 +76,19 @@ def test_selftest_on_the_real_memory(boot):
     q.expect(r"mm: selftest passed \(20000 kmalloc/kfree operations, every page back\)")
     q.expect(PROMPT, timeout=30)
     assert "FAILED" not in q.output and "bad free" not in q.output
+
+
+def test_slub_debug_red_zones_the_caches_and_scans_them_clean(boot):
+    """slub_debug on the live kernel: every cache red-zoned and poisoned, the
+    scan running each second over everything the boot and a few commands
+    allocated, and nothing reported: no false alarm from a correct kernel."""
+    q = boot("slub_debug slub_debug_scan=1")
+    q.expect(r"slub_debug: FZP; every slab checked each 1 s")
+    q.expect(PROMPT, timeout=30)
+    info = q.run("cat /proc/slabinfo")
+    assert re.search(r"^kmalloc-64\s+\d+\s+\d+\s+64\s", info, re.M), info
+    q.run("ifconfig")
+    q.run("dmesg")
+    q.run("sleep 3")   # three scans
+    out = q.run("dmesg")
+    assert "BUG " not in out and "Redzone" not in out and "Poison" not in out
