@@ -401,6 +401,19 @@ long sys_recvmsg(int fd, user_msghdr* msg, unsigned flags) {
     return do_recvmsg(sock.get(), msg, flags);
 }
 
+// The user addresses of entry i's header and length: arithmetic on the
+// address, never a dereference (the array is the caller's, maybe unmapped).
+namespace {
+user_msghdr* mmsg_hdr(mmsghdr* mmsg, unsigned i) {
+    return reinterpret_cast<user_msghdr*>(reinterpret_cast<uintptr_t>(mmsg) + i * sizeof(mmsghdr) +
+                                          offsetof(mmsghdr, msg_hdr));
+}
+unsigned* mmsg_len(mmsghdr* mmsg, unsigned i) {
+    return reinterpret_cast<unsigned*>(reinterpret_cast<uintptr_t>(mmsg) + i * sizeof(mmsghdr) +
+                                       offsetof(mmsghdr, msg_len));
+}
+}  // namespace
+
 // sendmmsg: each header in turn; the count sent, or the first error when
 // nothing was (Linux's __sys_sendmmsg). UIO_MAXIOV caps vlen.
 long sys_sendmmsg(int fd, mmsghdr* mmsg, unsigned vlen, unsigned flags) {
@@ -414,12 +427,12 @@ long sys_sendmmsg(int fd, mmsghdr* mmsg, unsigned vlen, unsigned flags) {
     unsigned datagrams = 0;
     long err = 0;
     for (; datagrams < vlen; ++datagrams) {
-        err = do_sendmsg(sock.get(), &mmsg[datagrams].msg_hdr, flags);
+        err = do_sendmsg(sock.get(), mmsg_hdr(mmsg, datagrams), flags);
         if (err < 0) {
             break;
         }
         unsigned n = static_cast<unsigned>(err);
-        err = copy_to_user(&mmsg[datagrams].msg_len, &n, sizeof n);
+        err = copy_to_user(mmsg_len(mmsg, datagrams), &n, sizeof n);
         if (err) {
             break;
         }
@@ -452,12 +465,12 @@ long sys_recvmmsg(int fd, mmsghdr* mmsg, unsigned vlen, unsigned flags, uapi::ti
     unsigned datagrams = 0;
     long err = 0;
     while (datagrams < vlen) {
-        err = do_recvmsg(sock.get(), &mmsg[datagrams].msg_hdr, flags & ~MSG_WAITFORONE);
+        err = do_recvmsg(sock.get(), mmsg_hdr(mmsg, datagrams), flags & ~MSG_WAITFORONE);
         if (err < 0) {
             break;
         }
         unsigned n = static_cast<unsigned>(err);
-        err = copy_to_user(&mmsg[datagrams].msg_len, &n, sizeof n);
+        err = copy_to_user(mmsg_len(mmsg, datagrams), &n, sizeof n);
         if (err) {
             break;
         }
