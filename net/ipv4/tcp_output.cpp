@@ -126,6 +126,7 @@ uint16_t window_field(struct sock* sk, bool syn) {
 void tcp_event_data_sent(tcp_sock* tp) {
     unsigned long now = jiffies;
     if (!tp->packets_out) {
+        tp->cc.tcp_mstamp = tcp_clock_us();   // CUBIC measures the idle gap to now
         if (tp->cc.lsndtime && now - tp->lsndtime > tp->rto && tp->cc.snd_cwnd > TCP_INIT_CWND) {
             tcp_ca_event_notify(tp->cc, tcp_ca_event::cwnd_restart);
             tp->cc.snd_cwnd = TCP_INIT_CWND;
