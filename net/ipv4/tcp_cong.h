@@ -49,7 +49,8 @@ struct tcp_cc_sock {
     uint32_t packets_out = 0;          // segments in flight
     uint32_t snd_una = 0;
     uint32_t snd_nxt = 0;
-    uint64_t tcp_mstamp = 0;           // µs, the clock when the segment being handled arrived
+    uint64_t tcp_mstamp = 0;           // µs, the clock when the segment being handled arrived;
+                                       // the clock now before tx_start (Linux's tcp_mstamp_refresh)
     uint64_t lsndtime = 0;             // µs, when data was last sent (Linux's tp->lsndtime; 0: never),
                                        // set after the tx_start event, as tcp_event_data_sent()
     tcp_ca_state ca_state = tcp_ca_state::Open;

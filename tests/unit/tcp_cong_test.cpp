@@ -4,7 +4,7 @@
 // ACKs and a simulated clock (tcp_mstamp).
 #include <CppUTest/TestHarness.h>
 
-#include <math.h>
+#include <initializer_list>
 #include <string.h>
 
 #include "kernel/uapi/errno.h"
@@ -40,10 +40,30 @@ void run_rtt(tcp_cc_sock& tp, uint32_t rtt_us) {
     }
 }
 
-// RFC 9438 eq. (1) and (2): W(t) = C (t - K)^3 + Wmax, K = cbrt((Wmax - cwnd_start) / C).
-double cubic_w(double t, double wmax, double cwnd_start) {
-    double k = cbrt((wmax - cwnd_start) / 0.4);
-    return 0.4 * (t - k) * (t - k) * (t - k) + wmax;
+// The largest r with r^3 <= a, by bisection: the reference for the curve,
+// independent of the code under test (and integer only: the target's tests
+// run with the FPU off).
+int64_t icbrt(int64_t a) {
+    int64_t lo = 0, hi = 1 << 20;
+    while (lo < hi) {
+        int64_t mid = (lo + hi + 1) / 2;
+        if (mid * mid * mid <= a) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    return lo;
+}
+
+// RFC 9438 eq. (1) and (2) with C = 0.4, t in ms: W(t) = C (t - K)^3 + Wmax,
+// K = cbrt((Wmax - cwnd_start) / C), in segments (rounded down).
+int64_t cubic_w(int64_t t_ms, int64_t wmax, int64_t cwnd_start) {
+    int64_t k_ms = icbrt((wmax - cwnd_start) * 2500000000ll);
+    int64_t d = t_ms - k_ms;
+    int64_t scaled = 4 * d * d * d;   // 10^10 times C (t - K)^3 in segments
+    int64_t w = scaled / 10000000000ll;
+    return wmax + w - (scaled < 0 && scaled % 10000000000ll ? 1 : 0);
 }
 
 // A loss at the window now, then recovery ending at ssthresh, as TCP core
@@ -54,19 +74,20 @@ void lose(tcp_cc_sock& tp) {
     tp.snd_cwnd_cnt = 0;
 }
 
-// Runs for `seconds` after a loss and checks the window against W(t)
-// within one RTT of lag either way and two segments.
-void check_follows_curve(tcp_cc_sock& tp, double wmax, uint32_t rtt_us, double seconds) {
-    double start = tp.snd_cwnd;
+// Runs for `ms` after a loss and checks the window against W(t) within one
+// RTT of lag either way and two segments.
+void check_follows_curve(tcp_cc_sock& tp, int64_t wmax, uint32_t rtt_us, int64_t ms) {
+    int64_t start = tp.snd_cwnd;
     uint64_t t0 = tp.tcp_mstamp;
-    double rtt = rtt_us / 1e6;
-    while (tp.tcp_mstamp - t0 < seconds * usec) {
+    int64_t rtt = rtt_us / 1000;
+    while (static_cast<int64_t>(tp.tcp_mstamp - t0) < ms * 1000) {
         run_rtt(tp, rtt_us);
-        double t = static_cast<double>(tp.tcp_mstamp - t0) / 1e6;
-        double lo = cubic_w(t - rtt, wmax, start) - 2;
-        double hi = cubic_w(t + rtt, wmax, start) + 2;
+        int64_t t = static_cast<int64_t>(tp.tcp_mstamp - t0) / 1000;
+        int64_t lo = cubic_w(t - rtt, wmax, start) - 2;
+        int64_t hi = cubic_w(t + rtt, wmax, start) + 2;
         if (tp.snd_cwnd < lo || tp.snd_cwnd > hi) {
-            FAIL(StringFromFormat("t=%.2f s: cwnd %u outside [%.1f, %.1f]", t, tp.snd_cwnd, lo, hi).asCharString());
+            FAIL(StringFromFormat("t=%lld ms: cwnd %u outside [%lld, %lld]", static_cast<long long>(t), tp.snd_cwnd,
+                                  static_cast<long long>(lo), static_cast<long long>(hi)).asCharString());
         }
     }
 }
@@ -204,7 +225,7 @@ TEST(tcp_cong, cubic_window_follows_the_cubic_curve_after_a_loss) {
     tp.snd_ssthresh = 100;
     lose(tp);
     LONGS_EQUAL(70, tp.snd_cwnd);
-    check_follows_curve(tp, 100, 100000, 8);
+    check_follows_curve(tp, 100, 100000, 8000);
     // Past K = cbrt(30 / 0.4) = 4.2 s the window probes beyond Wmax.
     CHECK(tp.snd_cwnd > 115);
 }
@@ -217,7 +238,7 @@ TEST(tcp_cong, fast_convergence_lowers_wmax_after_a_loss_below_it) {
     lose(tp);
     LONGS_EQUAL(56, tp.snd_cwnd);
     // Wmax = 80 * (1 + 0.7) / 2 = 68, not 80: the plateau is at 68.
-    check_follows_curve(tp, 68, 200000, 3.1);
+    check_follows_curve(tp, 68, 200000, 3100);
     CHECK(tp.snd_cwnd >= 64 && tp.snd_cwnd <= 72);
 }
 
@@ -245,7 +266,7 @@ TEST(tcp_cong, cubic_timeout_forgets_the_curve) {
     // convergence): the plateau is at 80.
     tp.snd_cwnd = 80;
     lose(tp);
-    check_follows_curve(tp, 80, 200000, 2);
+    check_follows_curve(tp, 80, 200000, 2000);
 }
 
 TEST(tcp_cong, hystart_leaves_slow_start_when_the_delay_rises) {
