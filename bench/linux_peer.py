@@ -256,6 +256,21 @@ print(json.dumps({"bytes": n, "seconds": t}))
 '''
 
 
+TCP_PROBE = r'''
+import socket, sys
+try:
+    socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3).close()
+    print("open")
+except OSError as e:
+    print(e)
+'''
+
+
+def tcp_listening(ns, address=GUEST, port=DISCARD_PORT):
+    """Whether something accepts TCP connections on address:port."""
+    return ns.python(TCP_PROBE, address, port).strip() == "open"
+
+
 def tcp_rate(ns, direction, address=GUEST, port=None, seconds=5):
     """Bytes per second of one TCP connection from the namespace's host
     side: direction "send" (host -> guest, into a discard sink, port 9 by
