@@ -4,7 +4,7 @@
 set -eu
 want="cmake make g++ pkg-config xz-utils python3 g++-mipsel-linux-gnu qemu-system-mips newlib-source"
 if [ "${1:-test}" = test ]; then
-  want="$want libcpputest-dev python3-pytest dpkg-dev iputils-ping arping tshark python3-scapy iproute2 dnsmasq-base socat netcat-openbsd clang libclang-rt-dev"
+  want="$want libcpputest-dev python3-pytest dpkg-dev iputils-ping arping tshark python3-scapy iproute2 dnsmasq-base socat netcat-openbsd curl clang libclang-rt-dev"
 fi
 missing=""
 for p in $want; do
