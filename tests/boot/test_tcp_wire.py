@@ -112,6 +112,24 @@ def tcp_counters(q):
     return {k: int(v) for k, v in zip(rows[0][1:], rows[1][1:])}
 
 
+def start_capture(q, pcap, bpf):
+    """tshark on tap0 into pcap, returned once it says it is capturing."""
+    cap = subprocess.Popen(["ip", "netns", "exec", q.netns, "tshark", "-i", "tap0", "-w", str(pcap), "-f", bpf],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    end = time.time() + 30
+    while time.time() < end:
+        line = cap.stderr.readline()
+        if "Capturing on" in line or not line:
+            break
+    return cap
+
+
+def stop_capture(cap):
+    time.sleep(0.5)
+    cap.terminate()
+    cap.wait(timeout=10)
+
+
 @pytest.fixture
 def wire(netns, boot):
     return start_guest(netns, boot)
@@ -172,16 +190,12 @@ print("read", len(data))
 @needs_wire
 def test_zero_window_is_probed_by_the_guest(wire, tmp_path):
     pcap = tmp_path / "zw.pcap"
-    cap = subprocess.Popen(["ip", "netns", "exec", wire.netns, "tshark", "-q", "-i", "tap0", "-w", str(pcap),
-                            "-f", "tcp port 19"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cap = start_capture(wire, pcap, "tcp port 19")
     try:
-        time.sleep(1.5)
         out = py(wire, ZERO_WINDOW, GUEST_IP, 3.0)
         assert re.search(r"read (\d{6,})", out), out
     finally:
-        time.sleep(0.5)
-        cap.terminate()
-        cap.wait(timeout=10)
+        stop_capture(cap)
     r = subprocess.run(["tshark", "-r", str(pcap), "-Y", "tcp.analysis.zero_window", "-T", "fields",
                         "-e", "frame.number"], capture_output=True, text=True, timeout=60)
     assert r.stdout.split(), "the host never advertised a zero window"
@@ -194,15 +208,11 @@ def test_zero_window_is_probed_by_the_guest(wire, tmp_path):
 @needs_wire
 def test_capture_has_no_malformed_segment_or_bad_checksum(wire, tmp_path):
     pcap = tmp_path / "tcp.pcap"
-    cap = subprocess.Popen(["ip", "netns", "exec", wire.netns, "tshark", "-q", "-i", "tap0", "-w", str(pcap),
-                            "-f", "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cap = start_capture(wire, pcap, "tcp")
     try:
-        time.sleep(1.5)
         py(wire, ECHO, GUEST_IP, 2 * 1024 * 1024, 4)
-        time.sleep(0.5)
     finally:
-        cap.terminate()
-        cap.wait(timeout=10)
+        stop_capture(cap)
     r = subprocess.run(["tshark", "-r", str(pcap), "-o", "tcp.check_checksum:TRUE", "-Y",
                         f"ip.src=={GUEST_IP} && (_ws.malformed || tcp.checksum.status == 0 || _ws.expert.severity >= error)",
                         "-T", "fields", "-e", "frame.number", "-e", "_ws.expert.message"],
