@@ -152,6 +152,7 @@ int tcp_v4_init_sock(struct sock* sk) {
     tp->cc.mss_cache = TCP_MSS_DEFAULT;
     tp->reordering = TCP_FASTRETRANS_THRESH;
     tp->ato = TCP_DELACK_MIN;
+    tp->scaling_ratio = TCP_DEFAULT_SCALING_RATIO;
     tp->cc.ca_ops = tcp_default_congestion_control();   // Linux's tcp_assign_congestion_control
     sk->sk_state = TCP_CLOSE;
     sk->sk_sndbuf = sysctl_tcp.wmem[1];

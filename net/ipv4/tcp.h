@@ -83,6 +83,7 @@ constexpr unsigned TCP_MAX_OPTION_SPACE = 40;
 constexpr unsigned TCP_NUM_SACKS = 4;
 constexpr unsigned TCP_MAX_WSCALE = 14;           // RFC 7323 2.3
 
+constexpr uint16_t TCP_DEFAULT_SCALING_RATIO = 128;   // half, until a segment says better
 constexpr unsigned TCP_MSS_DEFAULT = 536;         // RFC 9293 3.7.1 without an MSS option
 constexpr unsigned TCP_MIN_MSS = 88;              // Linux's floor for the peer's MSS
 // Headroom a segment is built with: the largest TCP header, IP's and a link header.
@@ -270,6 +271,7 @@ struct tcp_sock {
     uint16_t advmss;               // what we announce
     uint16_t user_mss;             // TCP_MAXSEG
     uint16_t rcv_mss;              // estimate of the peer's segments
+    uint16_t scaling_ratio;        // payload / truesize of received skbs, of 256 (Linux 6.x)
     uint32_t pmtu_cookie;          // the path MTU mss_cache was made for
     tcp_options_received rx_opt;
     uint8_t rcv_wscale;            // ours

@@ -371,8 +371,14 @@ void tcp_fastretrans_alert(struct sock* sk, uint32_t prior_snd_una, bool is_dupa
         tcp_xmit_retransmit_queue(sk);
         return;
     }
-    bool enter = tcp_is_sack(tp) ? tp->sacked_out >= TCP_FASTRETRANS_THRESH || tp->dupacks >= TCP_FASTRETRANS_THRESH
-                                 : tp->dupacks >= TCP_FASTRETRANS_THRESH;
+    // RFC 5827 early retransmit: with fewer than four segments out and
+    // nothing new to send, DupThresh duplicates can never come; one less
+    // than what is out will do.
+    uint32_t thresh = TCP_FASTRETRANS_THRESH;
+    if (!tp->send_head && tp->packets_out < 4 && tp->packets_out > 1) {
+        thresh = tp->packets_out - 1;
+    }
+    bool enter = tcp_is_sack(tp) ? tp->sacked_out >= thresh || tp->dupacks >= thresh : tp->dupacks >= thresh;
     if (enter && tp->packets_out) {
         tcp_enter_recovery(sk);
         tcp_mark_head_lost(sk);
@@ -507,12 +513,13 @@ int tcp_ack(struct sock* sk, sk_buff* skb) {
         }
     }
     tp->cc.packets_out = tp->packets_out;
+    // Linux's tcp_cong_control: outside a window reduction (Recovery, CWR)
+    // cwnd grows, in Loss too, where slow start from one segment resends
+    // what the timeout marked lost (RFC 5681 3.1).
     tcp_ca_state st = tp->cc.ca_state;
-    if (st == tcp_ca_state::Open || st == tcp_ca_state::Disorder) {
-        if (acked_bytes && r.acked && st == tcp_ca_state::Open) {
-            tp->cc.ca_ops->cong_avoid(tp->cc, ack, r.acked);
-            tcp_sndbuf_expand(sk);
-        }
+    if (acked_bytes && r.acked && st != tcp_ca_state::Recovery && st != tcp_ca_state::CWR) {
+        tp->cc.ca_ops->cong_avoid(tp->cc, ack, r.acked);
+        tcp_sndbuf_expand(sk);
     }
     if (is_dupack || tp->cc.ca_state != tcp_ca_state::Open || tp->sacked_out || tp->rx_opt.num_sacks) {
         tcp_fastretrans_alert(sk, prior_snd_una, is_dupack);
@@ -624,6 +631,14 @@ void tcp_queue_rcv(struct sock* sk, sk_buff* skb) {
 
 bool rcvbuf_full(struct sock* sk, const sk_buff* skb) {
     return sk_rmem_alloc_get(sk) + static_cast<int>(skb->truesize) > sk->sk_rcvbuf;
+}
+
+// In-order data inside the window we offered is taken while what the
+// socket holds stays under twice its buffer: the window promised payload
+// bytes, and small segments in big receive buffers cost more than the
+// window assumed (Linux collapses its queue instead, tcp_collapse).
+bool rcvbuf_over_limit(struct sock* sk, const sk_buff* skb) {
+    return sk_rmem_alloc_get(sk) + static_cast<int>(skb->truesize) > 2 * sk->sk_rcvbuf;
 }
 
 // What the out-of-order queue now continues (Linux's tcp_ofo_queue).
@@ -742,13 +757,30 @@ void tcp_data_queue(struct sock* sk, sk_buff* skb) {
             kfree_skb(skb);
             return;
         }
-        if (rcvbuf_full(sk, skb)) {
+        if (skb->len && rcvbuf_full(sk, skb) && !skb_queue_empty(&tp->out_of_order_queue)) {
+            // In-order data first (Linux's tcp_prune_ofo_queue): what waits
+            // beyond a hole gives its room, the sender resends it.
+            __skb_queue_purge(&tp->out_of_order_queue);
+            tp->num_sacks = 0;
+            NET_INC_STATS(LINUX_MIB_TCPOFODROP);
+        }
+        if (skb->len && rcvbuf_over_limit(sk, skb)) {
             NET_INC_STATS(LINUX_MIB_TCPRCVQDROP);
             tcp_enter_quickack(tp);
             kfree_skb(skb);
             return;
         }
         bool fin = cb->tcp_flags & TCPHDR_FIN;
+        if (!skb->len) {
+            // A bare FIN takes no buffer: the end of the stream is the state.
+            tp->rcv_nxt = cb->end_seq;
+            consume_skb(skb);
+            tcp_fin(sk);
+            if (!sock_flag(sk, SOCK_DEAD)) {
+                sk->sk_data_ready(sk);
+            }
+            return;
+        }
         tcp_queue_rcv(sk, skb);
         if (!skb_queue_empty(&tp->out_of_order_queue)) {
             tcp_ofo_queue(sk);

@@ -72,6 +72,7 @@ struct sock* tcp_create_child(struct sock* lsk, sk_buff* skb, const tcp_options_
     tp->keepalive_probes = lp->keepalive_probes;
     tp->linger2 = lp->linger2;
     tp->user_mss = lp->user_mss;
+    tp->scaling_ratio = lp->scaling_ratio;
     tp->user_timeout = lp->user_timeout;
     tp->cc.ca_ops = lp->cc.ca_ops;
     tp->rx_opt = opt;

@@ -205,8 +205,14 @@ unsigned tcp_current_mss(struct sock* sk) {
 }
 
 namespace {
-int tcp_full_space(struct sock* sk) { return sk->sk_rcvbuf / 2; }
-int tcp_space(struct sock* sk) { return (sk->sk_rcvbuf - sk_rmem_alloc_get(sk)) / 2; }
+// Buffer space as window: the payload share of what received skbs cost
+// (Linux's tcp_win_from_space; scaling_ratio stays at half, which holds for
+// a pcnet32 frame and for the variable buffers loopback hands over).
+int tcp_win_from_space(const tcp_sock* tp, int space) {
+    return space <= 0 ? 0 : static_cast<int>((static_cast<int64_t>(space) * tp->scaling_ratio) >> 8);
+}
+int tcp_full_space(struct sock* sk) { return tcp_win_from_space(tcp_sk(sk), sk->sk_rcvbuf); }
+int tcp_space(struct sock* sk) { return tcp_win_from_space(tcp_sk(sk), sk->sk_rcvbuf - sk_rmem_alloc_get(sk)); }
 }  // namespace
 
 // Linux's tcp_select_initial_window: the first window and our scale, so

@@ -592,6 +592,11 @@ TEST(tcp, loopback_both_ways_and_refused) {
     CHECK_TRUE(in_s == out && in_c == out);
     LONGS_EQUAL(0, sys_shutdown(cli, SHUT_WR));
     socket_test::settle();
+    if (getenv("TCP_TEST_DUMP")) {
+        tcp_info a = info_of(cli), b = info_of(static_cast<int>(srv));
+        fprintf(stderr, "cli snd_wnd %u unacked %u notsent %u; srv rcv_space %u\n", a.tcpi_snd_wnd, a.tcpi_unacked,
+                a.tcpi_notsent_bytes, b.tcpi_rcv_space);
+    }
     bytes none;
     LONGS_EQUAL(0, read_all(static_cast<int>(srv), &none));
     sys_close(static_cast<int>(srv));
