@@ -1,5 +1,6 @@
 // /proc/net/netfault: what the injected faults did, one line per
-// configured interface, laid out as /proc/net/dev (net/core/net-procfs.c).
+// configured interface, laid out as /proc/net/dev (net/core/net-procfs.c);
+// writing a netfault= value to it changes that interface's faults.
 #include "kernel/fs/proc.h"
 #include "net/core/net_procfs.h"
 #include "net/core/netfault.h"
@@ -32,6 +33,9 @@ int netfault_seq_show(seq_file* m, void*) {
     return 0;
 }
 
+// "IF:item,..." written to the file sets IF's faults as netfault= would.
+int netfault_proc_write(const char* text, void*) { return netfault_setup(text); }
+
 }  // namespace
 
 void netfault_proc_init() {
@@ -40,5 +44,5 @@ void netfault_proc_init() {
         return;
     }
     remove_proc_entry("netfault", net);  // host tests start over
-    proc_create_single("netfault", 0444, net, netfault_seq_show);
+    proc_create_rw("netfault", net, netfault_seq_show, netfault_proc_write);
 }

@@ -83,3 +83,9 @@ def test_duplicates_seen_by_ping(netns, boot):
     assert c["rx"]["frames"] == 0 and c["rx"]["dups"] == 0, c   # dir=tx only
     assert 8 <= c["tx"]["dups"] <= 32, c
     assert int(m.group(1)) <= c["tx"]["dups"], (out, c)
+    # The shell's netfault command sets them anew: no more duplicates.
+    q.run("netfault eth0:dir=tx")
+    sent, received, out = ping(netns, 10, 0.02)
+    assert received == sent and "DUP!" not in out, out
+    c = netfault_counts(q)
+    assert c["tx"]["frames"] >= 10 and c["tx"]["dups"] == 0, c
