@@ -72,6 +72,7 @@ def test_drop_both_ways_loss_and_counts(netns, boot):
     # A request survives rx with 0.8, its reply tx with 0.8: 36% lost.
     assert 0.22 < loss < 0.50, (sent, received)
     c = netfault_counts(q)
+    print(f"drop=20%: {sent} sent, {received} received, loss {loss:.3f}; netfault {c}")
     for d in ("rx", "tx"):
         s = c[d]
         assert s["frames"] >= 150 and 0.10 < s["drops"] / s["frames"] < 0.30, c
@@ -90,6 +91,7 @@ def test_duplicates_seen_by_ping(netns, boot):
     m = re.search(r"\+(\d+) duplicates", out)
     assert m, out
     c = netfault_counts(q)
+    print(f"dup=50%: {sent} sent, {received} received, {m.group(1)} duplicates; netfault {c}")
     assert c["rx"]["frames"] == 0 and c["rx"]["dups"] == 0, c   # dir=tx only
     assert 8 <= c["tx"]["dups"] <= 32, c
     assert int(m.group(1)) <= c["tx"]["dups"], (out, c)
