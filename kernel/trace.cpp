@@ -13,7 +13,7 @@ namespace trace {
 
 namespace {
 
-constexpr const char* names[] = {"syscall", "socket", "rx", "tx", "sched", "irq"};
+constexpr const char* names[] = {"syscall", "socket", "rx", "tx", "sched", "irq", "tcp"};
 static_assert(sizeof names / sizeof names[0] == static_cast<size_t>(cat::count));
 
 constexpr size_t ring_size = 512;   // a power of two

@@ -11,7 +11,7 @@
 
 namespace trace {
 
-enum class cat : uint8_t { syscall, socket, rx, tx, sched, irq, count };
+enum class cat : uint8_t { syscall, socket, rx, tx, sched, irq, tcp, count };
 
 const char* cat_name(cat c);
 bool enabled(cat c);

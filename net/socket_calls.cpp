@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kernel/fs/fdtable.h"
+#include "kernel/fs/uio.h"
 #include "kernel/jiffies.h"
 #include "kernel/mm/slab.h"
 #include "kernel/time.h"
@@ -42,29 +43,6 @@ int import_ubuf(void* buf, size_t len, iovec* iov, msghdr* msg) {
 // UIO_MAXIOV entries, every segment checked).
 // The kernel's copy of a message's iovec array: on the stack up to
 // UIO_FASTIOV segments, from kmalloc beyond (Linux's iovstack).
-class iov_array {
-public:
-    iov_array() = default;
-    ~iov_array() {
-        if (p_ != fast_) {
-            kfree(p_);
-        }
-    }
-    iov_array(const iov_array&) = delete;
-    iov_array& operator=(const iov_array&) = delete;
-    iovec* get(size_t n) {
-        if (n > UIO_FASTIOV) {
-            p_ = static_cast<iovec*>(kmalloc_array(n, sizeof(iovec), GFP_KERNEL));
-        }
-        return p_;
-    }
-
-private:
-    static constexpr size_t UIO_FASTIOV = 8;
-    iovec fast_[UIO_FASTIOV];
-    iovec* p_ = fast_;
-};
-
 int copy_msghdr_from_user(msghdr* msg, const user_msghdr* umsg, sockaddr_storage* kaddr, void** uaddr_out,
                           iov_array* iovs) {
     user_msghdr m;

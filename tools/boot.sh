@@ -3,8 +3,10 @@
 # terminal (Ctrl-A x quits) and user-mode networking: host port 8080 is
 # forwarded to the guest's port 80. The guest asks slirp's DHCP server for
 # its address (ip=dhcp: 10.0.2.15, gateway 10.0.2.2, DNS 10.0.2.3) unless
-# an ip= argument says otherwise. Extra
-# arguments go to the kernel command line, e.g. tools/boot.sh loglevel=4
+# an ip= argument says otherwise. Unless an apps= argument says otherwise,
+# the shell, httpd (port 80, so http://127.0.0.1:8080/ on the host) and
+# inetd (echo, discard, chargen) start at boot. Extra arguments go to the
+# kernel command line, e.g. tools/boot.sh loglevel=4
 set -eu
 cd "$(dirname "$0")/.."
 tools/deps.sh boot
@@ -13,6 +15,10 @@ cmake --build build/malta -j"$(nproc)" >/dev/null
 case " $* " in
   *" ip="*) ;;
   *) set -- "ip=dhcp" "$@" ;;
+esac
+case " $* " in
+  *" apps="*) ;;
+  *) set -- "apps=shell,httpd,inetd" "$@" ;;
 esac
 exec qemu-system-mipsel -M malta -m 128 -nographic -vga none -no-reboot -semihosting \
   -netdev user,id=n0,hostfwd=tcp::8080-:80 -device pcnet,netdev=n0,romfile= \

@@ -107,6 +107,7 @@ unsigned files_in_use();            // system-wide, for /proc
 // The VFS entry points: access-mode and pointer checks, then f_op.
 long vfs_read(file* f, char* buf, size_t count, loff_t* pos);
 long vfs_write(file* f, const char* buf, size_t count, loff_t* pos);
+// iov: the kernel's copy of the array (sys_readv/sys_writev import it).
 long vfs_readv(file* f, const uapi::iovec* iov, unsigned long nr_segs, loff_t* pos);
 long vfs_writev(file* f, const uapi::iovec* iov, unsigned long nr_segs, loff_t* pos);
 loff_t vfs_llseek(file* f, loff_t offset, int whence);

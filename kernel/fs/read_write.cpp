@@ -2,6 +2,7 @@
 #include "kernel/fs/fdtable.h"
 #include "kernel/fs/fs.h"
 #include "kernel/fs/poll.h"
+#include "kernel/fs/uio.h"
 #include "kernel/syscalls.h"
 #include "kernel/uaccess.h"
 #include "kernel/uapi/errno.h"
@@ -34,15 +35,13 @@ long loop_rw(const iovec* iov, unsigned long nr_segs, Op op) {
     return total;
 }
 
-// Linux's import_iovec(): every length sane, every buffer reachable, and a
-// total that fits the return value. Lengths with the sign bit set are
-// EINVAL, as are totals past ssize_t (POSIX); bad buffers are EFAULT.
+// Linux's import_iovec() on the kernel's copy of the array: every length
+// sane, every buffer reachable, and a total that fits the return value.
+// Lengths with the sign bit set are EINVAL, as are totals past ssize_t
+// (POSIX); bad buffers are EFAULT.
 long check_iovec(const iovec* uvec, unsigned long nr_segs) {
     if (nr_segs > uapi::uio_maxiov) {
         return -EINVAL;
-    }
-    if (!access_ok(uvec, nr_segs * sizeof(iovec))) {
-        return -EFAULT;
     }
     size_t total = 0;
     for (unsigned long i = 0; i < nr_segs; ++i) {
@@ -158,14 +157,46 @@ long sys_write(int fd, const char* buf, size_t count) {
     return f ? vfs_write(f.get(), buf, count, &f->f_pos) : -EBADF;
 }
 
+namespace {
+// The caller's array, copied in: nullptr with *err set when it cannot be.
+const iovec* import_iovec(const iovec* uvec, unsigned long vlen, iov_array* kvec, long* err) {
+    if (vlen > uapi::uio_maxiov) {
+        *err = -EINVAL;
+        return nullptr;
+    }
+    iovec* k = kvec->get(vlen);
+    if (!k) {
+        *err = -ENOMEM;
+        return nullptr;
+    }
+    if (copy_from_user(k, uvec, vlen * sizeof(iovec))) {
+        *err = -EFAULT;
+        return nullptr;
+    }
+    return k;
+}
+}  // namespace
+
 long sys_readv(int fd, const uapi::iovec* vec, unsigned long vlen) {
     fd_ref f(fd);
-    return f ? vfs_readv(f.get(), vec, vlen, &f->f_pos) : -EBADF;
+    if (!f) {
+        return -EBADF;
+    }
+    iov_array kvec;
+    long err = 0;
+    const iovec* iov = import_iovec(vec, vlen, &kvec, &err);
+    return iov ? vfs_readv(f.get(), iov, vlen, &f->f_pos) : err;
 }
 
 long sys_writev(int fd, const uapi::iovec* vec, unsigned long vlen) {
     fd_ref f(fd);
-    return f ? vfs_writev(f.get(), vec, vlen, &f->f_pos) : -EBADF;
+    if (!f) {
+        return -EBADF;
+    }
+    iov_array kvec;
+    long err = 0;
+    const iovec* iov = import_iovec(vec, vlen, &kvec, &err);
+    return iov ? vfs_writev(f.get(), iov, vlen, &f->f_pos) : err;
 }
 
 long sys_lseek(int fd, long offset, unsigned whence) {

@@ -47,6 +47,7 @@ enum sock_flags : unsigned {
     SOCK_NOSPACE_FLAG,
     SOCK_TSTAMP_SET,    // sk_stamp holds a frame's time (SIOCGSTAMP)
     SOCK_RCVTSTAMPNS,   // SO_TIMESTAMPNS: the stamp as a timespec
+    SOCK_KEEPOPEN,      // SO_KEEPALIVE
 };
 
 // sk_userlocks
@@ -143,6 +144,7 @@ struct proto {
     // A local port (host order; 0: any free one) for sk, onto the table:
     // 0, or nonzero when it is taken (Linux's get_port).
     int (*get_port)(struct sock* sk, unsigned short snum) = nullptr;
+    void (*keepalive)(struct sock* sk, bool on) = nullptr;   // SO_KEEPALIVE
     // Set by proto_register:
     kmem_cache* slab = nullptr;            // obj_size objects, named after the protocol
     list_head node{};             // on proto_list

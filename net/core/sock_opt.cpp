@@ -138,6 +138,12 @@ int sock_setsockopt(socket* sock, int, int optname, const void* optval, unsigned
         return 0;
     }
     case SO_KEEPALIVE:
+        // TCP arms its keepalive timer (Linux's sk_prot->keepalive).
+        if (sk->sk_prot->keepalive) {
+            sk->sk_prot->keepalive(sk, val != 0);
+        }
+        sock_valbool_flag(sk, SOCK_KEEPOPEN, val != 0);
+        return 0;
     case SO_OOBINLINE:
     case SO_NO_CHECK:
         return 0;   // meaningless for the datagram families here; accepted as Linux does
@@ -209,7 +215,7 @@ int sock_getsockopt(socket* sock, int, int optname, void* optval, int* optlen) {
     case SO_RCVBUF: v.val = sk->sk_rcvbuf; break;
     case SO_REUSEADDR: v.val = sk->sk_reuse; break;
     case SO_REUSEPORT: v.val = sk->sk_reuseport; break;
-    case SO_KEEPALIVE: v.val = 0; break;
+    case SO_KEEPALIVE: v.val = sock_flag(sk, SOCK_KEEPOPEN); break;
     case SO_TYPE: v.val = sk->sk_type; break;
     case SO_PROTOCOL: v.val = sk->sk_protocol; break;
     case SO_DOMAIN: v.val = sk->sk_family; break;

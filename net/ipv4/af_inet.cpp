@@ -23,6 +23,7 @@
 #include "net/ipv4/protocol.h"
 #include "net/ipv4/route.h"
 #include "net/ipv4/snmp.h"
+#include "net/ipv4/tcp.h"
 #include "net/ipv4/udp.h"
 #include "net/packet/af_packet.h"
 
@@ -532,7 +533,8 @@ int inet_getname(socket* sock, sockaddr* uaddr, int peer) {
     memset(sin, 0, sizeof *sin);
     sin->sin_family = AF_INET;
     if (peer) {
-        if (!inet->inet_dport || sk->sk_state != TCP_ESTABLISHED) {
+        // Linux's test: a peer once there is one and until the sock is closed.
+        if (!inet->inet_dport || sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_SYN_SENT) {
             return -ENOTCONN;
         }
         sin->sin_port = inet->inet_dport;
@@ -604,23 +606,24 @@ const proto_ops inet_sockraw_ops = {
 // two tables differ only in poll (udp_poll's checksum deferral).
 const proto_ops inet_dgram_ops = inet_sockraw_ops;
 
-// TCP's operations: listen/accept/connect come with TCP.
+// TCP's operations (Linux's inet_stream_ops): the stream calls are in
+// inet_stream.cpp, poll is tcp_poll.
 const proto_ops inet_stream_ops = {
     .family = PF_INET,
     .release = inet_release,
     .bind = inet_bind,
-    .connect = sock_no_connect,
+    .connect = inet_stream_connect,
     .socketpair = sock_no_socketpair,
-    .accept = sock_no_accept,
+    .accept = inet_accept,
     .getname = inet_getname,
-    .poll = datagram_poll,
+    .poll = tcp_poll,
     .ioctl = inet_ioctl,
-    .listen = sock_no_listen,
+    .listen = inet_listen,
     .shutdown = inet_shutdown,
     .setsockopt = sock_common_setsockopt,
     .getsockopt = sock_common_getsockopt,
     .sendmsg = inet_sendmsg,
-    .recvmsg = inet_recvmsg,
+    .recvmsg = sock_common_recvmsg,
     .mmap = sock_no_mmap,
     .sendpage = sock_no_sendpage,
 };
@@ -656,6 +659,8 @@ int inet_init() {
     }
     ipv4_init();
     raw_init();
+    tcp_v4_init();   // the tables
+    tcp_init();      // inet_add_protocol(&tcp_protocol, IPPROTO_TCP), congestion control
     udp_init();   // inet_add_protocol(&udp_protocol, IPPROTO_UDP)
     igmp_init();  // inet_add_protocol(&igmp_protocol, IPPROTO_IGMP)
     return 0;

@@ -115,6 +115,10 @@ extern proto ping_prot;
 int inet_release(socket* sock);
 int inet_bind(socket* sock, sockaddr* uaddr, int addr_len);
 int inet_dgram_connect(socket* sock, sockaddr* uaddr, int addr_len, int flags);
+// The stream calls (inet_stream.cpp).
+int inet_stream_connect(socket* sock, sockaddr* uaddr, int addr_len, int flags);
+int inet_accept(socket* sock, socket* newsock, int flags, bool kern);
+int inet_listen(socket* sock, int backlog);
 int inet_getname(socket* sock, sockaddr* uaddr, int peer);
 int inet_ioctl(socket* sock, unsigned cmd, unsigned long arg);
 int inet_shutdown(socket* sock, int how);

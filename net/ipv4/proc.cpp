@@ -13,6 +13,7 @@
 #include "net/ipv4/seq_text.h"
 #include "net/ipv4/igmp.h"
 #include "net/ipv4/snmp.h"
+#include "net/ipv4/tcp.h"
 
 namespace {
 
@@ -106,6 +107,20 @@ void show_readable(seq_text& out, const char* group, const char* const* names, c
     for (unsigned i = 0; i < count; ++i) {
         out.add("    %s: %lu\n", names[i], values[i]);
     }
+}
+
+// Linux prints the Tcp: row signed (MaxConn is -1: no limit).
+void show_tcp_counters(seq_text& out) {
+    using namespace tcp_mib_counters;
+    out.add("Tcp:");
+    for (unsigned i = 0; i < __TCP_MIB_MAX; ++i) {
+        out.add(" %s", tcp_names[i]);
+    }
+    out.add("\nTcp:");
+    for (unsigned i = 0; i < __TCP_MIB_MAX; ++i) {
+        out.add(" %ld", static_cast<long>(tcp[i]));
+    }
+    out.add("\n");
 }
 
 }  // namespace
@@ -204,6 +219,7 @@ size_t snmp_seq_show(char* buf, size_t len) {
     }
     out.add("\n");
     show_counters(out, "Icmp", icmp_names, icmp, 0, __ICMP_MIB_MAX);
+    show_tcp_counters(out);
     show_counters(out, "Udp", udp_names, udp, 0, __UDP_MIB_MAX);
     return out.used;
 }
@@ -211,6 +227,7 @@ size_t snmp_seq_show(char* buf, size_t len) {
 size_t netstat_seq_show(char* buf, size_t len) {
     seq_text out(buf, len);
     using namespace ipv4_mib;
+    show_counters(out, "TcpExt", tcp_mib_counters::ext_names, tcp_mib_counters::ext, 0, __LINUX_MIB_TCP_MAX);
     show_counters(out, "IpExt", ip_names, ip, IPSTATS_MIB_INNOROUTES, __IPSTATS_MIB_MAX - IPSTATS_MIB_INNOROUTES);
     show_counters(out, "Arp", arp_names, arp, 0, __ARP_MIB_MAX);
     return out.used;
@@ -221,6 +238,8 @@ size_t netstat_s_show(char* buf, size_t len) {
     using namespace ipv4_mib;
     show_readable(out, "Ip", ip_names, ip, __IPSTATS_MIB_MAX);
     show_readable(out, "Icmp", icmp_names, icmp, __ICMP_MIB_MAX);
+    show_readable(out, "Tcp", tcp_mib_counters::tcp_names, tcp_mib_counters::tcp, __TCP_MIB_MAX);
+    show_readable(out, "TcpExt", tcp_mib_counters::ext_names, tcp_mib_counters::ext, __LINUX_MIB_TCP_MAX);
     show_readable(out, "Udp", udp_names, udp, __UDP_MIB_MAX);
     static const char* const igmp_names[__IGMP_MIB_MAX] = {"InMsgs",    "InErrors",   "InQueries",
                                                            "InReports", "OutReports", "OutLeaves"};

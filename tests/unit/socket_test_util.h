@@ -16,6 +16,7 @@
 #include "net/ipv4/af_inet.h"
 #include "net/ipv4/inet_sock.h"
 #include "net/ipv4/igmp.h"
+#include "net/ipv4/tcp.h"
 #include "net/ipv4/udp.h"
 #include "net/packet/af_packet.h"
 #include "net/socket.h"
@@ -48,12 +49,15 @@ struct env {
         LONGS_EQUAL(0, inet_family_init());
         raw_init();
         udp_init();
+        tcp_v4_init();
+        tcp_init();
         igmp_init();
         LONGS_EQUAL(0, packet_init());
         set_privileged(privileged);
     }
     void teardown() {
         exit_files(current);
+        inet_twsk_purge();   // TIME_WAIT and other orphans
         set_privileged(false);
         do_softirq();
         LONGS_EQUAL(0, sockets_in_use());
