@@ -380,3 +380,22 @@ TEST(netfault, from_the_command_line_each_occurrence) {
     netfault_init();  // forget them: lo is shared by every test
     init_net.loopback_dev->netfault = nullptr;
 }
+
+TEST(netfault, set_anew_frees_what_was_held_and_counts_from_zero) {
+    setup_faults(dev, "delay=1000ms,dir=tx");
+    dev_queue_xmit(tx_frame(dev, 1));
+    do_softirq();
+    LONGS_EQUAL(1, stats(dev, netfault_dir::tx).delayed);
+    setup_faults(dev, "dir=tx");
+    LONGS_EQUAL(leaks.heads, skb_heads_in_use());
+    LONGS_EQUAL(0, stats(dev, netfault_dir::tx).delayed);
+    LONGS_EQUAL(5, send_many(dev, 5));
+    LONGS_EQUAL(5, stats(dev, netfault_dir::tx).frames);
+}
+
+TEST(netfault, a_bad_spec_changes_nothing) {
+    setup_faults(dev, "drop=100%,dir=tx");
+    LONGS_EQUAL(-EINVAL, netfault_setup("drop=0%"));
+    LONGS_EQUAL(0, send_many(dev, 3));
+    LONGS_EQUAL(3, stats(dev, netfault_dir::tx).drops);
+}
