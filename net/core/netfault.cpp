@@ -3,6 +3,8 @@
 // corruption, duplication, reordering, delay.
 #include "net/core/netfault.h"
 
+#include "net/core/netfault_internal.h"
+
 #include "kernel/cpu.h"
 #include "kernel/jiffies.h"
 #include "net/core/if_ether.h"

@@ -9,12 +9,7 @@
 #include "kernel/uapi/errno.h"
 #include "net/core/netdevice.h"
 #include "net/core/netfault.h"
-
-namespace netfault_internal {
-extern netfault_dev table[NETFAULT_MAX_DEVS];
-extern bool used[NETFAULT_MAX_DEVS];
-void path_init(netfault_path& p, netfault_dir dir, const netfault_config* cfg);
-}  // namespace netfault_internal
+#include "net/core/netfault_internal.h"
 
 using netfault_internal::table;
 using netfault_internal::used;

@@ -4,11 +4,8 @@
 #include "kernel/fs/proc.h"
 #include "net/core/net_procfs.h"
 #include "net/core/netfault.h"
+#include "net/core/netfault_internal.h"
 
-namespace netfault_internal {
-extern netfault_dev table[NETFAULT_MAX_DEVS];
-extern bool used[NETFAULT_MAX_DEVS];
-}  // namespace netfault_internal
 
 namespace {
 
