@@ -264,6 +264,23 @@ int cmd_cat(int argc, char** argv) {
 
 // trace [CATEGORIES]: show the tracer (categories and the last events), or
 // switch categories: "trace socket,rx", "trace all", "trace none".
+// netfault [IF:item,...]: the counts, or new faults for IF (netfault=).
+int cmd_netfault(int argc, char** argv) {
+    if (argc == 1) {
+        char path[] = "/proc/net/netfault";
+        char* args[] = {argv[0], path, nullptr};
+        return cmd_cat(2, args);
+    }
+    int fd = open("/proc/net/netfault", O_WRONLY);
+    if (fd < 0 || write(fd, argv[1], strlen(argv[1])) < 0) {
+        printf("netfault: %s: %s\n", argv[1], strerror(errno));
+        if (fd >= 0) close(fd);
+        return 1;
+    }
+    close(fd);
+    return 0;
+}
+
 int cmd_trace(int argc, char** argv) {
     if (argc == 1) {
         char path[] = "/proc/trace";
@@ -408,6 +425,7 @@ const command commands[] = {
     {"cat", cmd_cat, "print files: cat FILE... (/proc/tasks, /proc/interrupts...)"},
     {"ps", cmd_ps, "threads, their CPU time and stack use"},
     {"run", cmd_run, "start an app: run NAME [ARGS...] [&]"},
+    {"netfault", cmd_netfault, "injected faults: netfault [IF:drop=P%,dup=P%,reorder=P%,corrupt=P%,delay=Tms,seed=N,dir=rx|tx|both]"},
     {"trace", cmd_trace, "tracer: trace [syscall,socket,rx,tx,sched,irq|all|none]"},
     {"crash", cmd_crash, "fatal exception on purpose: crash [load|store|ri|break|stack]"},
     {"poweroff", cmd_poweroff, "switch off"},

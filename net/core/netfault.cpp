@@ -3,6 +3,8 @@
 // corruption, duplication, reordering, delay.
 #include "net/core/netfault.h"
 
+#include "net/core/netfault_internal.h"
+
 #include "kernel/cpu.h"
 #include "kernel/jiffies.h"
 #include "net/core/if_ether.h"
@@ -127,9 +129,8 @@ void path_init(netfault_path& p, netfault_dir dir, const netfault_config* cfg) {
     p = netfault_path{};
     p.dir = dir;
     p.cfg = cfg;
-    uint32_t seed = cfg->seed;
     // Both directions from one number, yet with patterns of their own.
-    uint32_t s = seed * 0x9e3779b9u + (static_cast<uint32_t>(dir) + 1) * 0x85ebca6bu;
+    uint32_t s = cfg->prng_start * 0x9e3779b9u + (static_cast<uint32_t>(dir) + 1) * 0x85ebca6bu;
     p.prng = s ? s : 1;
     __skb_queue_head_init(&p.delayq);
     timer_setup(&p.reorder_timer, reorder_expire, 0);

@@ -22,7 +22,7 @@ struct netfault_config {
     char ifname[IFNAMSIZ];
     uint32_t drop, dup, reorder, corrupt;  // ppm
     unsigned delay_ms;
-    uint32_t seed;
+    uint32_t prng_start;  // the generator's first state
     bool dirs[NETFAULT_DIRS];
 };
 

@@ -9,12 +9,7 @@
 #include "kernel/uapi/errno.h"
 #include "net/core/netdevice.h"
 #include "net/core/netfault.h"
-
-namespace netfault_internal {
-extern netfault_dev table[NETFAULT_MAX_DEVS];
-extern bool used[NETFAULT_MAX_DEVS];
-void path_init(netfault_path& p, netfault_dir dir, const netfault_config* cfg);
-}  // namespace netfault_internal
+#include "net/core/netfault_internal.h"
 
 using netfault_internal::table;
 using netfault_internal::used;
@@ -128,7 +123,7 @@ bool parse_item(char* item, netfault_config* cfg) {
     } else if (strcmp(item, "delay") == 0) {
         ok = parse_time(v, &cfg->delay_ms);
     } else if (strcmp(item, "seed") == 0) {
-        ok = parse_uint32(v, &cfg->seed);
+        ok = parse_uint32(v, &cfg->prng_start);
     } else if (strcmp(item, "dir") == 0) {
         ok = parse_dir(v, cfg->dirs);
     }
@@ -158,7 +153,7 @@ void attach(netfault_dev& nf, net_device* dev) {
 int netfault_parse(const char* spec, netfault_config* cfg) {
     *cfg = netfault_config{};
     cfg->dirs[0] = cfg->dirs[1] = true;
-    cfg->seed = 1;
+    cfg->prng_start = 1;
     const char* colon = spec ? strchr(spec, ':') : nullptr;
     size_t name_len = colon ? static_cast<size_t>(colon - spec) : 0;
     if (!colon || name_len == 0 || name_len >= IFNAMSIZ) {

@@ -1,13 +1,11 @@
 // /proc/net/netfault: what the injected faults did, one line per
-// configured interface, laid out as /proc/net/dev (net/core/net-procfs.c).
+// configured interface, laid out as /proc/net/dev (net/core/net-procfs.c);
+// writing a netfault= value to it changes that interface's faults.
 #include "kernel/fs/proc.h"
 #include "net/core/net_procfs.h"
 #include "net/core/netfault.h"
+#include "net/core/netfault_internal.h"
 
-namespace netfault_internal {
-extern netfault_dev table[NETFAULT_MAX_DEVS];
-extern bool used[NETFAULT_MAX_DEVS];
-}  // namespace netfault_internal
 
 namespace {
 
@@ -32,6 +30,9 @@ int netfault_seq_show(seq_file* m, void*) {
     return 0;
 }
 
+// "IF:item,..." written to the file sets IF's faults as netfault= would.
+int netfault_proc_write(const char* text, void*) { return netfault_setup(text); }
+
 }  // namespace
 
 void netfault_proc_init() {
@@ -40,5 +41,5 @@ void netfault_proc_init() {
         return;
     }
     remove_proc_entry("netfault", net);  // host tests start over
-    proc_create_single("netfault", 0444, net, netfault_seq_show);
+    proc_create_rw("netfault", net, netfault_seq_show, netfault_proc_write);
 }

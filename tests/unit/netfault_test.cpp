@@ -84,7 +84,7 @@ TEST(netfault_parse, every_fault) {
     LONGS_EQUAL(20000, cfg.reorder);
     LONGS_EQUAL(10000, cfg.corrupt);
     LONGS_EQUAL(20, cfg.delay_ms);
-    LONGS_EQUAL(42, cfg.seed);
+    LONGS_EQUAL(42, cfg.prng_start);
     CHECK_TRUE(cfg.dirs[0]);
     CHECK_FALSE(cfg.dirs[1]);
     CHECK_FALSE(logged("bad token"));
@@ -103,7 +103,7 @@ TEST(netfault_parse, edges_of_the_ranges) {
     LONGS_EQUAL(1, cfg.dup);
     LONGS_EQUAL(0, cfg.corrupt);
     LONGS_EQUAL(1000, cfg.delay_ms);
-    LONGS_EQUAL(16, cfg.seed);
+    LONGS_EQUAL(16, cfg.prng_start);
     CHECK_FALSE(cfg.dirs[0]);
     CHECK_TRUE(cfg.dirs[1]);
     LONGS_EQUAL(0, netfault_parse("eth0:delay=500us", &cfg));
@@ -136,7 +136,7 @@ TEST(netfault_parse, an_interface_is_needed) {
     CHECK_TRUE(logged("interface name"));
 }
 
-TEST(netfault_parse, same_seed_same_sequence) {
+TEST(netfault_parse, same_start_same_sequence) {
     uint32_t a = 7, b = 7, c = 8;
     bool differs = false;
     for (int i = 0; i < 100; ++i) {
@@ -191,7 +191,7 @@ TEST(netfault, drop_rate_over_ten_thousand_frames) {
     LONGS_EQUAL(0, stats(dev, netfault_dir::rx).frames);
 }
 
-TEST(netfault, same_seed_same_pattern_another_seed_another) {
+TEST(netfault, same_start_same_pattern_another_start_another) {
     auto pattern = [&](const char* faults, uint8_t* out) {
         setup_faults(dev, faults);
         for (unsigned i = 0; i < 200; ++i) {
@@ -379,4 +379,23 @@ TEST(netfault, from_the_command_line_each_occurrence) {
     CHECK_TRUE(host_stub::console.find("'bogus'") != std::string::npos);
     netfault_init();  // forget them: lo is shared by every test
     init_net.loopback_dev->netfault = nullptr;
+}
+
+TEST(netfault, set_anew_frees_what_was_held_and_counts_from_zero) {
+    setup_faults(dev, "delay=1000ms,dir=tx");
+    dev_queue_xmit(tx_frame(dev, 1));
+    do_softirq();
+    LONGS_EQUAL(1, stats(dev, netfault_dir::tx).delayed);
+    setup_faults(dev, "dir=tx");
+    LONGS_EQUAL(leaks.heads, skb_heads_in_use());
+    LONGS_EQUAL(0, stats(dev, netfault_dir::tx).delayed);
+    LONGS_EQUAL(5, send_many(dev, 5));
+    LONGS_EQUAL(5, stats(dev, netfault_dir::tx).frames);
+}
+
+TEST(netfault, a_bad_spec_changes_nothing) {
+    setup_faults(dev, "drop=100%,dir=tx");
+    LONGS_EQUAL(-EINVAL, netfault_setup("drop=0%"));
+    LONGS_EQUAL(0, send_many(dev, 3));
+    LONGS_EQUAL(3, stats(dev, netfault_dir::tx).drops);
 }
