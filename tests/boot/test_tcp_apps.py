@@ -311,6 +311,9 @@ def test_guest_nc_scan(guest):
     assert f"Connection to {HOST_IP} 9998 port [tcp/*] succeeded!" in out and "status 0" in out, out
     out = guest.run(f"nc -z -w 3 {HOST_IP} 9997", timeout=20)
     assert "status 1" in out, out
+    # Over lo, the guest's own RST refuses it.
+    out = guest.run("nc -z -v -w 3 127.0.0.1 8", timeout=20)
+    assert "nc: connect to 127.0.0.1 port 8 (tcp) failed: Connection refused" in out, out
 
 
 # ---------------------------------------------------------------------------
