@@ -80,6 +80,15 @@ const char* get(const char* key) {
     return nullptr;
 }
 
+const char* get_nth(const char* key, size_t n) {
+    for (size_t i = 0; i < nwords; ++i) {
+        if (strcmp(words[i].key, key) == 0 && n-- == 0) {
+            return words[i].value;
+        }
+    }
+    return nullptr;
+}
+
 long get_int(const char* key, long fallback) {
     const char* v = get(key);
     if (!v || !*v) {

@@ -38,6 +38,7 @@ constexpr syscall_def syscall_defs[] = {
     {NR_clock_nanosleep, syscall_entry<sys_clock_nanosleep>, "sys_clock_nanosleep"},
     {NR_clock_gettime, syscall_entry<sys_clock_gettime>, "sys_clock_gettime"},
     {NR_clock_settime, syscall_entry<sys_clock_settime>, "sys_clock_settime"},
+    {NR_getrandom, syscall_entry<sys_getrandom>, "sys_getrandom"},
     // processes (kernel/apps.cpp)
     {NR_waitpid, syscall_entry<sys_waitpid>, "sys_waitpid"},
     {NR_wait4, syscall_entry<sys_wait4>, "sys_wait4"},

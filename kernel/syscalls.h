@@ -47,3 +47,5 @@ long sys_clock_settime(int which, const uapi::timespec* tp);   // CLOCK_REALTIME
 long sys_nanosleep(const uapi::timespec* req, uapi::timespec* rem);
 long sys_clock_nanosleep(int which, int flags, const uapi::timespec* req, uapi::timespec* rem);
 long sys_times(uapi::tms* buf);
+// kernel/random_sys.cpp
+long sys_getrandom(char* ubuf, size_t len, unsigned flags);

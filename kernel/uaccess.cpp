@@ -24,7 +24,12 @@ bool access_ok(const void* p, size_t len) {
     return a >= user_lo && a < user_hi && len <= user_hi - a;
 }
 
+// Zero bytes copy nothing, from any pointer (NULL included: memcpy's
+// arguments must be valid even then).
 int copy_from_user(void* dst, const void* user_src, size_t len) {
+    if (!len) {
+        return 0;
+    }
     if (!access_ok(user_src, len)) {
         return -EFAULT;
     }
@@ -33,6 +38,9 @@ int copy_from_user(void* dst, const void* user_src, size_t len) {
 }
 
 int copy_to_user(void* user_dst, const void* src, size_t len) {
+    if (!len) {
+        return 0;
+    }
     if (!access_ok(user_dst, len)) {
         return -EFAULT;
     }

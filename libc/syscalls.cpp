@@ -9,6 +9,7 @@
 #include <sys/time.h>
 #include <sys/times.h>
 #include <sys/klog.h>
+#include <sys/random.h>
 #include <sys/reboot.h>
 #include <sys/resource.h>
 #include <sys/sysinfo.h>
@@ -128,6 +129,9 @@ int uname(struct utsname* name) { return static_cast<int>(libc::do_syscall(uapi:
 int sysinfo(struct sysinfo* info) { return static_cast<int>(libc::do_syscall(uapi::NR_sysinfo, info)); }
 int getrlimit(int resource, struct rlimit* rlim) {
     return static_cast<int>(libc::do_syscall(uapi::NR_getrlimit, resource, rlim));
+}
+ssize_t getrandom(void* buf, size_t buflen, unsigned int flags) {
+    return static_cast<ssize_t>(libc::do_syscall(uapi::NR_getrandom, buf, buflen, flags));
 }
 int klogctl(int type, char* buf, int len) {
     return static_cast<int>(libc::do_syscall(uapi::NR_syslog, type, buf, len));

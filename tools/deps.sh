@@ -1,10 +1,14 @@
 #!/bin/sh
 # Installs the Debian packages this project needs, when missing (as root with
-# apt-get; otherwise it only says what is missing). Usage: tools/deps.sh [boot|test]
+# apt-get; otherwise it only says what is missing). Usage: tools/deps.sh [boot|test|bench]
+# (bench: the test packages and what bench/linux-peer/build.sh needs)
 set -eu
 want="cmake make g++ pkg-config xz-utils python3 g++-mipsel-linux-gnu qemu-system-mips newlib-source"
-if [ "${1:-test}" = test ]; then
-  want="$want libcpputest-dev python3-pytest dpkg-dev iputils-ping arping tshark python3-scapy iproute2 dnsmasq-base socat netcat-openbsd curl clang libclang-rt-dev"
+if [ "${1:-test}" != boot ]; then
+  want="$want libcpputest-dev python3-pytest dpkg-dev iputils-ping arping tshark python3-scapy iproute2 dnsmasq-base socat netcat-openbsd clang libclang-rt-dev hping3 curl"
+fi
+if [ "${1:-test}" = bench ]; then
+  want="$want cpio"
 fi
 missing=""
 for p in $want; do

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "kernel/bug.h"
 #include "kernel/cpu.h"
 #include "kernel/panic.h"
 #include "kernel/preempt.h"
@@ -163,6 +164,7 @@ void __schedule(bool preempt) {
         // global, the next thread would inherit it.
         pr_err("BUG: scheduling while atomic: %s/%d (preempt_count %#x)\n", prev->comm, prev->pid,
                preempt_count());
+        WARN_ON(true, "scheduling while atomic");
     }
     resched_pending = false;
     bool runnable = prev->state == task_state::running ||

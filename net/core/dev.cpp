@@ -13,6 +13,7 @@
 #include "kernel/softirq.h"
 #include "kernel/uapi/errno.h"
 #include "net/core/dev_internal.h"
+#include "net/core/netfault.h"
 #include "net/core/netdevice.h"
 #include "net/core/rtnetlink.h"
 #include "net/core/selftest.h"
@@ -169,6 +170,7 @@ int register_netdevice(net_device* dev) {
         return err;
     }
     dev->ifindex = ++init_net.ifindex;
+    netfault_attach(dev);
     list_add_tail(&dev->dev_list, &init_net.dev_base_head);
     dev->reg_state = NETREG_REGISTERED;
     notify(NETDEV_REGISTER, dev);
@@ -187,6 +189,7 @@ void unregister_netdevice(net_device* dev) {
     list_del(&dev->dev_list);
     dev->reg_state = NETREG_UNREGISTERED;
     netcore::flush_backlog(dev);
+    netfault_detach(dev);
     for (napi_struct& napi : list_entries<napi_struct, &napi_struct::dev_list>(&dev->napi_list)) {
         netif_napi_del(&napi);
     }
@@ -275,6 +278,7 @@ int dev_close(net_device* dev) {
     if (dev->netdev_ops->ndo_stop) {
         dev->netdev_ops->ndo_stop(dev);
     }
+    netfault_flush(dev);  // after ndo_stop: nothing more arrives to hold
     dev->flags &= ~IFF_UP;
     notify(NETDEV_DOWN, dev);
     return 0;
@@ -409,6 +413,7 @@ void net_dev_init() {
     netcore::reset_devices();
     netcore::reset_packet_types();
     netcore::softnet_init();
+    netfault_init();  // before "lo" registers, so it can have faults too
     open_softirq(NET_TX_SOFTIRQ, net_tx_action);
     open_softirq(NET_RX_SOFTIRQ, net_rx_action);
     if (int err = loopback_net_init()) {

@@ -8,6 +8,7 @@
 #include "kernel/trace.h"
 #include "net/core/dev_internal.h"
 #include "net/core/netdevice.h"
+#include "net/core/netfault.h"
 
 int netdev_max_backlog = 1000;
 int netdev_budget = 300;
@@ -298,8 +299,25 @@ void dev_remove_pack(packet_type* pt) {
     pr_warn("dev_remove_pack: %p not found\n", static_cast<void*>(pt));
 }
 
+namespace {
+
+// What the injected faults hand on (net/core/netfault.h): now through the
+// entry point the driver called, later through the backlog.
+int netfault_pass_receive(sk_buff* skb, net_device*) { return __netif_receive_skb(skb); }
+int netfault_pass_backlog(sk_buff* skb, net_device*) { return enqueue_to_backlog(skb); }
+void netfault_rx_later(sk_buff* skb, net_device*) { netif_rx(skb); }
+
+constexpr netfault_ops netfault_receive_ops = {netfault_pass_receive, netfault_rx_later};
+constexpr netfault_ops netfault_backlog_ops = {netfault_pass_backlog, netfault_rx_later};
+
+}  // namespace
+
 int netif_receive_skb(sk_buff* skb) {
     net_timestamp_check(skb);
+    if (skb->dev && skb->dev->netfault && !skb->netfault_done) {
+        skb->netfault_done = 1;
+        return netfault_apply(skb->dev, netfault_dir::rx, skb, netfault_receive_ops, NET_RX_SUCCESS);
+    }
     return __netif_receive_skb(skb);
 }
 
@@ -316,7 +334,13 @@ int netif_rx(sk_buff* skb) {
     if (need_bh_off) {
         local_bh_disable();
     }
-    int ret = enqueue_to_backlog(skb);
+    int ret;
+    if (skb->dev->netfault && !skb->netfault_done) {
+        skb->netfault_done = 1;
+        ret = netfault_apply(skb->dev, netfault_dir::rx, skb, netfault_backlog_ops, NET_RX_SUCCESS);
+    } else {
+        ret = enqueue_to_backlog(skb);
+    }
     if (need_bh_off) {
         local_bh_enable();
     }

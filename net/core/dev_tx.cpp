@@ -8,6 +8,7 @@
 #include "kernel/uapi/errno.h"
 #include "net/core/dev_internal.h"
 #include "net/core/netdevice.h"
+#include "net/core/netfault.h"
 
 namespace {
 
@@ -33,8 +34,26 @@ void count_tx_dropped(net_device* dev) {
     ++dev->stats.tx_dropped;
 }
 
+int netfault_xmit(sk_buff* skb, net_device* dev) { return dev->netdev_ops->ndo_start_xmit(skb, dev); }
+
+// A frame the injected faults release later: back on the queue, marked so
+// that it meets them only once, sent from NET_TX_SOFTIRQ.
+void netfault_xmit_later(sk_buff* skb, net_device* dev) {
+    if (!netif_running(dev) || skb_queue_len(&dev->qdisc.q) >= dev->tx_queue_len + 1) {
+        count_tx_dropped(dev);
+        kfree_skb(skb);
+        return;
+    }
+    skb->netfault_done = 1;
+    __skb_queue_tail(&dev->qdisc.q, skb);
+    set_sched(dev);
+}
+
+constexpr netfault_ops netfault_tx_ops = {netfault_xmit, netfault_xmit_later};
+
 // Taps first (once per frame, however often the driver says busy), then
-// the driver. After NETDEV_TX_OK the skb is the driver's: not touched.
+// the injected faults if any (once per frame too), then the driver. After
+// NETDEV_TX_OK the skb is the driver's: not touched.
 netdev_tx_t dev_hard_start_xmit(sk_buff* skb, net_device* dev) {
     if (!skb->nit_done) {
         skb->nit_done = 1;
@@ -42,7 +61,13 @@ netdev_tx_t dev_hard_start_xmit(sk_buff* skb, net_device* dev) {
             netcore::dev_queue_xmit_nit(skb, dev);
         }
     }
-    netdev_tx_t rc = dev->netdev_ops->ndo_start_xmit(skb, dev);
+    netdev_tx_t rc;
+    if (dev->netfault && !skb->netfault_done) {
+        skb->netfault_done = 1;
+        rc = static_cast<netdev_tx_t>(netfault_apply(dev, netfault_dir::tx, skb, netfault_tx_ops, NETDEV_TX_OK));
+    } else {
+        rc = dev->netdev_ops->ndo_start_xmit(skb, dev);
+    }
     if (rc == NETDEV_TX_OK) {
         dev->trans_start = jiffies;
     }
@@ -136,6 +161,7 @@ int dev_queue_xmit(sk_buff* skb) {
         return -ENETDOWN;
     }
     skb_reset_mac_header(skb);
+    skb->netfault_done = 0;  // a new frame for this device
     // A sum left for the device that it cannot fill in: done here, before
     // the taps see the frame (Linux's validate_xmit_skb).
     if (skb->ip_summed == CHECKSUM_PARTIAL && !(dev->features & NETIF_F_HW_CSUM) && skb_checksum_help(skb)) {

@@ -30,6 +30,7 @@ netdev_tx_t loopback_xmit(sk_buff* skb, net_device* dev) {
     } else if (skb->ip_summed != CHECKSUM_PARTIAL) {
         skb->ip_summed = CHECKSUM_UNNECESSARY;
     }
+    skb->netfault_done = 0;  // it arrives anew: receive faults apply
     unsigned len = skb->len;
     if (netif_rx(skb) == NET_RX_SUCCESS) {
         cpu::irq_guard guard;

@@ -4,6 +4,7 @@
 
 #include "kernel/fs/namei.h"
 #include "net/core/netdevice.h"
+#include "net/core/netfault.h"
 #include <initializer_list>
 
 #include "net/core/sock.h"
@@ -78,4 +79,5 @@ void dev_proc_init() {
     proc_create_single("dev", 0444, net, dev_seq_show);
     proc_create_single("sockstat", 0444, net, sockstat_seq_show);
     proc_create_single("protocols", 0444, net, proto_seq_show);
+    netfault_proc_init();
 }

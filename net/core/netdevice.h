@@ -158,6 +158,7 @@ struct net_device {
     list_head napi_list;
     Qdisc qdisc;
     list_head tx_sched;                 // on softnet_data::output_queue
+    struct netfault_dev* netfault;      // netfault= faults on this device, or nullptr
 };
 
 // The driver's private area, behind the net_device (alloc_netdev).

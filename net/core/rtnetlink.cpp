@@ -1,6 +1,7 @@
 #include "net/core/rtnetlink.h"
 
 #include "kernel/preempt.h"
+#include "kernel/bug.h"
 #include "kernel/printk.h"
 #include "kernel/sched/sync.h"
 #include "kernel/sched/task.h"
@@ -40,6 +41,7 @@ bool ASSERT_RTNL(const char* file, int line) {
     }
     ++assert_failures;
     pr_err("RTNL: assertion failed at %s (%d)\n", file, line);
+    __warn(file, line, "ASSERT_RTNL", "RTNL not held");   // with the backtrace of who forgot it
     return false;
 }
 

@@ -85,6 +85,7 @@ struct sk_buff {
     uint8_t cloned : 1;        // data buffer may be shared with a clone
     uint8_t nit_done : 1;      // already shown to the taps on the way out
     uint8_t free_consumed : 1; // dev_consume_skb_irq(): counted as consumed, not dropped
+    uint8_t netfault_done : 1; // past the injected faults once (net/core/netfault.h)
     __wsum csum;
     uint16_t csum_start;       // CHECKSUM_PARTIAL: where the sum starts, from head...
     uint16_t csum_offset;      // ...and where in that it goes

@@ -49,7 +49,10 @@ struct tcp_cc_sock {
     uint32_t packets_out = 0;          // segments in flight
     uint32_t snd_una = 0;
     uint32_t snd_nxt = 0;
-    uint64_t tcp_mstamp = 0;           // µs, the clock when the segment being handled arrived
+    uint64_t tcp_mstamp = 0;           // µs, the clock when the segment being handled arrived;
+                                       // the clock now before tx_start (Linux's tcp_mstamp_refresh)
+    uint64_t lsndtime = 0;             // µs, when data was last sent (Linux's tp->lsndtime; 0: never),
+                                       // set after the tx_start event, as tcp_event_data_sent()
     tcp_ca_state ca_state = tcp_ca_state::Open;
     bool is_cwnd_limited = false;      // the sender used all of cwnd lately
     const tcp_congestion_ops* ca_ops = nullptr;
@@ -107,4 +110,7 @@ void tcp_reno_cong_avoid(tcp_cc_sock& tp, uint32_t ack, uint32_t acked);
 uint32_t tcp_reno_undo_cwnd(tcp_cc_sock& tp);
 
 extern tcp_congestion_ops tcp_reno;
-extern tcp_congestion_ops cubictcp;
+extern tcp_congestion_ops cubictcp;   // net/ipv4/tcp_cubic.cpp
+
+// floor(cbrt(a)): CUBIC's K (Linux's cubic_root in net/ipv4/tcp_cubic.c).
+uint32_t cubic_root(uint64_t a);

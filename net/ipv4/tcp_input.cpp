@@ -6,6 +6,7 @@
 // handshake states.
 #include <string.h>
 
+#include "kernel/bug.h"
 #include "kernel/jiffies.h"
 #include "kernel/trace.h"
 #include "kernel/uapi/errno.h"
@@ -294,6 +295,9 @@ clean_result tcp_clean_rtx_queue(struct sock* sk, uint32_t ack) {
         }
         if (cb->tcp_flags & TCPHDR_SYN) {
             tp->retrans_stamp = 0;
+        }
+        if (WARN_ON_ONCE(!tp->packets_out, "packets_out underflow")) {
+            tp->packets_out = 1;   // counted wrong somewhere: keep the queue and the count consistent
         }
         --tp->packets_out;
         ++r.acked;

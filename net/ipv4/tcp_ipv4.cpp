@@ -322,10 +322,8 @@ void tcp_v4_send_reset(const sk_buff* skb) {
     if (th->flags & TCPHDR_RST) {
         return;
     }
-    uint8_t rt_type = IPCB(skb)->rt_type;
-    if (rt_type != RTN_LOCAL && rt_type != RTN_UNSPEC) {
-        return;   // never to a broadcast or multicast (RFC 1122 4.2.3.10)
-    }
+    // tcp_v4_rcv took unicast only (RFC 1122 4.2.3.10: never a RST to a
+    // broadcast); IPCB() is gone by now, TCP_SKB_CB() shares its room.
     sk_buff* nskb = alloc_skb(MAX_TCP_HEADER, GFP_ATOMIC);
     if (!nskb) {
         return;

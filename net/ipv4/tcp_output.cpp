@@ -119,14 +119,25 @@ uint16_t window_field(struct sock* sk, bool syn) {
     return static_cast<uint16_t>(tcp_select_window(sk));
 }
 
-// Data sent soon after data arrived: an interactive exchange, whose ACKs
-// ride on the replies (Linux's tcp_event_data_sent entering pingpong mode).
+// Linux's tcp_event_data_sent: the congestion control hears of the first
+// transmission after the pipe drained, cwnd restarts after an idle RTO
+// (RFC 5681 4.1), and data sent soon after data arrived marks an
+// interactive exchange, whose ACKs ride on the replies (pingpong).
 void tcp_event_data_sent(tcp_sock* tp) {
     unsigned long now = jiffies;
+    if (!tp->packets_out) {
+        tp->cc.tcp_mstamp = tcp_clock_us();   // CUBIC measures the idle gap to now
+        if (tp->cc.lsndtime && now - tp->lsndtime > tp->rto && tp->cc.snd_cwnd > TCP_INIT_CWND) {
+            tcp_ca_event_notify(tp->cc, tcp_ca_event::cwnd_restart);
+            tp->cc.snd_cwnd = TCP_INIT_CWND;
+        }
+        tcp_ca_event_notify(tp->cc, tcp_ca_event::tx_start);
+    }
     if (now - tp->lrcvtime < tp->ato) {
         tp->pingpong = true;
     }
     tp->lsndtime = now;
+    tp->cc.lsndtime = tcp_clock_us();
 }
 
 // An ACK went out: no delayed ACK is owed any more (Linux's tcp_event_ack_sent).

@@ -9,7 +9,8 @@
 // Keys come from get_random_bytes on first use; tests set their own.
 void secure_seq_set_key_for_test(const uint8_t key[16]);
 
-// RFC 6528: F(4-tuple, secret) + M, M the µs clock / 4 (Linux's).
+// RFC 6528 3: F(4-tuple, secret) + M, M now_ns in 64 ns ticks (Linux's
+// seq_scale: the 32 bits wrap every 274 s, more than an MSL).
 uint32_t secure_tcp_seq(uint32_t saddr, uint32_t daddr, uint16_t sport, uint16_t dport, uint64_t now_ns);
 // Timestamp offset for a connection (Linux's secure_tcp_ts_off, RFC 7323 5.4).
 uint32_t secure_tcp_ts_off(uint32_t saddr, uint32_t daddr);
@@ -17,8 +18,9 @@ uint32_t secure_tcp_ts_off(uint32_t saddr, uint32_t daddr);
 uint32_t secure_ipv4_port_ephemeral(uint32_t saddr, uint32_t daddr, uint16_t dport);
 
 // The ISN of a SYN cookie answering this SYN (saddr/sport: the peer's),
-// mss the peer's; *mss_out the MSS the cookie encodes (one of a small table,
-// at most mss). count: the minute counter (Linux's tcp_cookie_time()).
+// mss the peer's; *mss_out the MSS the cookie encodes (the largest of
+// Linux's msstab 536, 1300, 1440, 1460 at most mss; 536 below that, as
+// Linux). count: the minute counter (Linux's tcp_cookie_time()).
 uint32_t cookie_v4_init_sequence(uint32_t saddr, uint32_t daddr, uint16_t sport, uint16_t dport,
                                  uint32_t peer_isn, uint16_t mss, uint32_t count, uint16_t* mss_out);
 // The MSS a returning ACK's cookie encodes (cookie = ack_seq - 1, peer_isn =

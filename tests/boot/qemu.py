@@ -14,10 +14,14 @@ PROMPT = "mipsnet> "
 class Qemu:
     """One QEMU run: output is collected by a thread; expect() searches it."""
 
-    def __init__(self, append="", kernel=KERNEL, net=("-nic", "none"), extra=(), wrapper=()):
+    def __init__(self, append="", kernel=KERNEL, net=("-nic", "none"), extra=(), wrapper=(),
+                 semihosting=True):
+        # semihosting=False for a Linux kernel: with it, QEMU's Malta loader
+        # passes no initrd to Linux ("Initrd not found or empty").
         cmd = list(wrapper) + [
             "qemu-system-mipsel", "-M", "malta", "-m", "128", "-nographic", "-vga", "none",
-            "-no-reboot", "-semihosting", *net, *extra, "-kernel", kernel, "-append", append,
+            "-no-reboot", *(["-semihosting"] if semihosting else []), *net, *extra,
+            "-kernel", kernel, "-append", append,
         ]
         self.started = time.monotonic()
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,

@@ -121,7 +121,36 @@ def syscall_corpus():
           call(183, small(2), small(1)) + call(188, arena_ptr(0), small(1), small(0)))
 
 
+# fuzz_tcp's operations (see fuzz_tcp.cpp): opcode % 8.
+def tcp_syn(slot, opts=b"", win=65535, isn=1000):
+    return bytes([0, slot]) + struct.pack(">H", win) + bytes([len(opts)]) + opts + struct.pack(">I", isn)
+
+
+def tcp_seg(slot, flags, sd=0, ad=0, win=65535, opts=b"", length=0):
+    return bytes([1, slot, flags]) + struct.pack(">hhH", sd, ad, win) + bytes([len(opts)]) + opts + \
+        struct.pack(">H", length)
+
+
+TCP_TICK = lambda ms: bytes([3]) + struct.pack(">H", ms)
+TCP_ACCEPT = bytes([4])
+TCP_APP = lambda fd, action, arg: bytes([5, fd, action]) + struct.pack(">H", arg)
+F, S, R, P, A = 1, 2, 4, 8, 16
+
+
+def tcp_corpus():
+    mss_sack_ts_ws = bytes([2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7])
+    hs = tcp_syn(0, mss_sack_ts_ws) + tcp_seg(0, A) + TCP_ACCEPT
+    write("fuzz_tcp", "handshake", hs)
+    write("fuzz_tcp", "data_in", hs + tcp_seg(0, A | P, length=1000) + TCP_APP(0, 0, 2000) + TCP_TICK(300))
+    write("fuzz_tcp", "data_out", hs + TCP_APP(0, 2, 5000) + tcp_seg(0, A, ad=0) + TCP_TICK(1000))
+    write("fuzz_tcp", "out_of_order", hs + tcp_seg(0, A, sd=1000, length=500) + tcp_seg(0, A, length=1000))
+    write("fuzz_tcp", "close", hs + TCP_APP(0, 4, 0) + tcp_seg(0, A, ad=1) + tcp_seg(0, F | A, ad=1) + TCP_TICK(2000))
+    write("fuzz_tcp", "peer_close", hs + tcp_seg(0, F | A) + TCP_APP(0, 0, 10) + TCP_APP(0, 3, 1))
+    write("fuzz_tcp", "connect", bytes([6, 1]) + struct.pack(">I", 5000) + tcp_seg(1, S | A) + TCP_TICK(100))
+
+
 if __name__ == "__main__":
+    tcp_corpus()
     syscall_corpus()
     frame_corpus()
     dhcp_corpus()

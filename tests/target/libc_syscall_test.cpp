@@ -8,6 +8,8 @@
 #include "kernel/sched/task.h"
 
 #include <errno.h>
+#include <string.h>
+#include <sys/random.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -80,6 +82,21 @@ TEST(libc_syscall, structures_arrive_filled) {
     LONGS_EQUAL(0, sysinfo(&si));
     CHECK(si.totalram > 0);
     CHECK(si.freeram <= si.totalram);
+}
+
+TEST(libc_syscall, getrandom_fills_and_checks_its_arguments) {
+    unsigned char a[32] = {}, b[32] = {};
+    LONGS_EQUAL(32, getrandom(a, sizeof a, 0));
+    LONGS_EQUAL(32, getrandom(b, sizeof b, GRND_NONBLOCK));
+    CHECK(memcmp(a, b, sizeof a) != 0);
+    LONGS_EQUAL(-1, getrandom(a, sizeof a, GRND_RANDOM | GRND_INSECURE));
+    LONGS_EQUAL(EINVAL, errno);
+    errno = 0;
+    LONGS_EQUAL(-1, getrandom(a, sizeof a, 0x10));
+    LONGS_EQUAL(EINVAL, errno);
+    errno = 0;
+    LONGS_EQUAL(-1, getrandom(reinterpret_cast<void*>(0x80000100), 16, 0));   // the vector page
+    LONGS_EQUAL(EFAULT, errno);
 }
 
 TEST(libc_syscall, monotonic_clock_does_not_go_back) {

@@ -264,3 +264,82 @@ TEST(socket_libc, udp_over_loopback_through_libc) {
     LONGS_EQUAL(ECONNREFUSED, errno);
     close(server);
 }
+
+// TCP over lo through libc, one process: a non-blocking connect, accept,
+// 200 KB each way pumped with poll (the windows and the send buffer fill
+// and drain), half-close seen as end of file, then the close.
+TEST(socket_libc, tcp_over_loopback_through_libc) {
+    privileged(false);
+    int lst = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    int cli = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    CHECK(lst >= 0 && cli >= 0);
+    struct sockaddr_in at = {};
+    at.sin_family = AF_INET;
+    at.sin_port = htons(8008);
+    at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    LONGS_EQUAL(0, bind(lst, reinterpret_cast<struct sockaddr*>(&at), sizeof at));
+    LONGS_EQUAL(0, listen(lst, 4));
+    int rc = connect(cli, reinterpret_cast<struct sockaddr*>(&at), sizeof at);
+    CHECK(rc == 0 || (rc == -1 && errno == EINPROGRESS));
+    struct pollfd pl = {lst, POLLIN, 0};
+    LONGS_EQUAL(1, poll(&pl, 1, 2000));
+    int srv = accept4(lst, nullptr, nullptr, SOCK_NONBLOCK);
+    CHECK(srv >= 0);
+    struct pollfd pc = {cli, POLLOUT, 0};
+    LONGS_EQUAL(1, poll(&pc, 1, 2000));
+    int err = -1;
+    socklen_t elen = sizeof err;
+    LONGS_EQUAL(0, getsockopt(cli, SOL_SOCKET, SO_ERROR, &err, &elen));
+    LONGS_EQUAL(0, err);
+    static unsigned char out[200000], in_srv[200000], in_cli[200000];
+    for (unsigned i = 0; i < sizeof out; ++i) {
+        out[i] = static_cast<unsigned char>(i * 31 + 7);
+    }
+    size_t sent_c = 0, sent_s = 0, got_s = 0, got_c = 0;
+    for (int rounds = 0; rounds < 20000 && (got_s < sizeof out || got_c < sizeof out); ++rounds) {
+        struct pollfd p[2] = {{cli, static_cast<short>(POLLIN | (sent_c < sizeof out ? POLLOUT : 0)), 0},
+                              {srv, static_cast<short>(POLLIN | (sent_s < sizeof out ? POLLOUT : 0)), 0}};
+        CHECK(poll(p, 2, 2000) > 0);
+        if (p[0].revents & POLLOUT) {
+            ssize_t n = send(cli, out + sent_c, sizeof out - sent_c, 0);
+            CHECK(n > 0 || errno == EAGAIN);
+            sent_c += n > 0 ? static_cast<size_t>(n) : 0;
+        }
+        if (p[1].revents & POLLOUT) {
+            ssize_t n = send(srv, out + sent_s, sizeof out - sent_s, 0);
+            CHECK(n > 0 || errno == EAGAIN);
+            sent_s += n > 0 ? static_cast<size_t>(n) : 0;
+        }
+        if (p[1].revents & POLLIN) {
+            ssize_t n = recv(srv, in_srv + got_s, sizeof in_srv - got_s, 0);
+            CHECK(n > 0 || errno == EAGAIN);
+            got_s += n > 0 ? static_cast<size_t>(n) : 0;
+        }
+        if (p[0].revents & POLLIN) {
+            ssize_t n = recv(cli, in_cli + got_c, sizeof in_cli - got_c, 0);
+            CHECK(n > 0 || errno == EAGAIN);
+            got_c += n > 0 ? static_cast<size_t>(n) : 0;
+        }
+    }
+    LONGS_EQUAL(sizeof out, got_s);
+    LONGS_EQUAL(sizeof out, got_c);
+    MEMCMP_EQUAL(out, in_srv, sizeof out);
+    MEMCMP_EQUAL(out, in_cli, sizeof out);
+    LONGS_EQUAL(0, shutdown(cli, SHUT_WR));
+    struct pollfd pe = {srv, POLLIN, 0};
+    LONGS_EQUAL(1, poll(&pe, 1, 2000));
+    char c;
+    LONGS_EQUAL(0, recv(srv, &c, 1, 0));   // the client's FIN: end of file
+    close(srv);
+    struct pollfd pf = {cli, POLLIN, 0};
+    LONGS_EQUAL(1, poll(&pf, 1, 2000));
+    LONGS_EQUAL(0, recv(cli, &c, 1, 0));
+    close(cli);
+    close(lst);
+    // The refused case: nobody on the port, a RST, ECONNREFUSED.
+    int r = socket(AF_INET, SOCK_STREAM, 0);
+    at.sin_port = htons(8009);
+    LONGS_EQUAL(-1, connect(r, reinterpret_cast<struct sockaddr*>(&at), sizeof at));
+    LONGS_EQUAL(ECONNREFUSED, errno);
+    close(r);
+}

@@ -11,6 +11,7 @@
 #include "kernel/time.h"
 #include "kernel/uaccess.h"
 #include "kernel/uapi/errno.h"
+#include "kernel/uapi/random.h"
 #include "kernel/uapi/types.h"
 #include "kernel/uapi/unistd.h"
 
@@ -124,4 +125,35 @@ TEST(syscall, clock_settime_sets_the_wall_clock_for_the_privileged_only) {
     CHECK_TRUE(now >= 1893456000500000000ull && now < 1893456001500000000ull);
     set_realtime_base(before);   // put it back
     current->flags = saved;
+}
+
+TEST(syscall, getrandom_fills_the_buffer) {
+    memset(user_area, 0, 256);
+    LONGS_EQUAL(200, sys_getrandom(user_area, 200, 0));
+    int zeros = 0;
+    for (int i = 0; i < 200; ++i) {
+        zeros += user_area[i] == 0;
+    }
+    CHECK(zeros < 20);   // about one in 256 is zero by chance
+    LONGS_EQUAL(0, user_area[200]);   // nothing past the length
+    char first[16];
+    memcpy(first, user_area, sizeof first);
+    syscall_args a{{static_cast<long>(reinterpret_cast<uintptr_t>(user_area)), 16,
+                    static_cast<long>(uapi::grnd_nonblock)}};
+    LONGS_EQUAL(16, do_syscall(uapi::NR_getrandom, a));
+    CHECK(memcmp(first, user_area, sizeof first) != 0);
+    STRCMP_EQUAL("sys_getrandom", syscall_name(uapi::NR_getrandom));
+    LONGS_EQUAL(8, sys_getrandom(user_area, 8, uapi::grnd_random));
+    LONGS_EQUAL(8, sys_getrandom(user_area, 8, uapi::grnd_insecure | uapi::grnd_nonblock));
+    LONGS_EQUAL(0, sys_getrandom(user_area, 0, 0));
+    LONGS_EQUAL(0, sys_getrandom(nullptr, 0, 0));
+}
+
+TEST(syscall, getrandom_rejects_bad_flags_and_buffers) {
+    LONGS_EQUAL(-EINVAL, sys_getrandom(user_area, 8, 0x8));
+    LONGS_EQUAL(-EINVAL, sys_getrandom(user_area, 8, 0x80000000u));
+    LONGS_EQUAL(-EINVAL, sys_getrandom(user_area, 8, uapi::grnd_insecure | uapi::grnd_random));
+    LONGS_EQUAL(-EFAULT, sys_getrandom(nullptr, 8, 0));
+    LONGS_EQUAL(-EFAULT, sys_getrandom(user_area + sizeof user_area - 4, 8, 0));   // runs off the end
+    LONGS_EQUAL(-EFAULT, sys_getrandom(user_area, static_cast<size_t>(-1), 0));
 }

@@ -555,3 +555,54 @@ TEST(tcp, nagle_holds_small_segments_nodelay_does_not) {
     sys_close(fd);
     sys_close(lfd);
 }
+
+TEST(tcp, loopback_both_ways_and_refused) {
+    int lst = tcp_socket();
+    int cli = tcp_socket();
+    sockaddr_in at = sin_at(htonl(INADDR_LOOPBACK), 8008);
+    LONGS_EQUAL(0, sys_bind(lst, reinterpret_cast<sockaddr*>(&at), sizeof at));
+    LONGS_EQUAL(0, sys_listen(lst, 4));
+    long rc = sys_connect(cli, reinterpret_cast<sockaddr*>(&at), sizeof at);
+    CHECK_TRUE(rc == 0 || rc == -EINPROGRESS);
+    socket_test::settle();
+    long srv = sys_accept4(lst, nullptr, nullptr, SOCK_NONBLOCK);
+    CHECK_TRUE(srv >= 0);
+    LONGS_EQUAL(TCP_ESTABLISHED, info_of(cli).tcpi_state);
+    bytes out = ipv4_test::pattern(200000, 5), in_s, in_c;
+    size_t sc = 0, ss = 0;
+    for (int rounds = 0; rounds < 20000 && (in_s.size() < out.size() || in_c.size() < out.size()); ++rounds) {
+        if (sc < out.size()) {
+            long n = sys_write(cli, reinterpret_cast<const char*>(out.data() + sc), out.size() - sc);
+            CHECK_TRUE(n > 0 || n == -EAGAIN);
+            sc += n > 0 ? static_cast<size_t>(n) : 0;
+        }
+        if (ss < out.size()) {
+            long n = sys_write(static_cast<int>(srv), reinterpret_cast<const char*>(out.data() + ss), out.size() - ss);
+            CHECK_TRUE(n > 0 || n == -EAGAIN);
+            ss += n > 0 ? static_cast<size_t>(n) : 0;
+        }
+        socket_test::settle();
+        read_all(static_cast<int>(srv), &in_s, 65536);
+        read_all(cli, &in_c, 65536);
+        socket_test::settle();
+        ipv4_test::tick();
+    }
+    LONGS_EQUAL(out.size(), in_s.size());
+    LONGS_EQUAL(out.size(), in_c.size());
+    CHECK_TRUE(in_s == out && in_c == out);
+    LONGS_EQUAL(0, sys_shutdown(cli, SHUT_WR));
+    socket_test::settle();
+    bytes none;
+    LONGS_EQUAL(0, read_all(static_cast<int>(srv), &none));
+    sys_close(static_cast<int>(srv));
+    socket_test::settle();
+    LONGS_EQUAL(0, read_all(cli, &none));
+    sys_close(cli);
+    sys_close(lst);
+    int r = tcp_socket();
+    at.sin_port = htons(8009);
+    LONGS_EQUAL(-EINPROGRESS, sys_connect(r, reinterpret_cast<sockaddr*>(&at), sizeof at));
+    socket_test::settle();
+    LONGS_EQUAL(ECONNREFUSED, socket_test::getint(r, SOL_SOCKET, SO_ERROR));
+    sys_close(r);
+}
