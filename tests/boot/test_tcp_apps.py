@@ -116,6 +116,48 @@ def test_twenty_echo_clients_at_once(guest):
 
 
 @needs_wire
+def test_echo_backpressure_from_a_reader_that_waits(guest):
+    # The client sends 2 MB before it reads anything: inetd's buffer and
+    # both windows fill, inetd stops reading, the sender blocks; then the
+    # reader drains it all, byte for byte.
+    out = host_py(guest, r'''
+import os, socket, sys, threading, time
+data = os.urandom(2 << 20)
+s = socket.create_connection((sys.argv[1], 7), timeout=30)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+t = threading.Thread(target=lambda: (s.sendall(data), s.shutdown(socket.SHUT_WR)))
+t.start()
+time.sleep(1.5)
+assert t.is_alive(), "2 MB went out with nobody reading: no backpressure?"
+got = []
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    got.append(b)
+t.join(30)
+print("same" if b"".join(got) == data else f"differ {len(b''.join(got))}")
+''', GUEST_IP)
+    assert out.strip() == "same", out
+
+
+@needs_wire
+def test_reset_clients_do_not_stop_inetd(guest):
+    host_py(guest, r'''
+import socket, struct, sys
+for port in (7, 9, 19):
+    for _ in range(3):
+        s = socket.create_connection((sys.argv[1], port), timeout=10)
+        s.sendall(b"x" * 5000)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        s.close()   # a RST, with the echo or the pattern maybe still in flight
+''', GUEST_IP)
+    guest.expect(r"inetd: (echo|discard|chargen) 10\.0\.5\.1:\d+ closed: Connection reset by peer", timeout=10)
+    out = host_py(guest, ECHO, GUEST_IP, "2", "10000")
+    assert out.strip() == "bad []", out
+
+
+@needs_wire
 def test_half_close_echo_of_a_few_bytes(guest):
     out = host_py(guest, r'''
 import socket, sys
@@ -226,6 +268,24 @@ print(ask(b"GET / HTTP/1.0\r\n\r\n"))                    # 1.0 needs no Host, cl
 ''', GUEST_IP)
     assert out.split("\n")[:5] == ["HTTP/1.1 400 Bad Request"] * 3 + [
         "HTTP/1.1 431 Request Header Fields Too Large", "HTTP/1.1 200 OK"], out
+    # Random bytes on a few connections, some closed at once: never a crash.
+    host_py(guest, r'''
+import os, random, socket, sys
+rng = random.Random(9110)
+for i in range(20):
+    s = socket.create_connection((sys.argv[1], 80), timeout=10)
+    s.sendall(rng.choice([os.urandom(rng.randint(1, 6000)), b"GET /" + os.urandom(300) + b"\r\n\r\n",
+                          b"GET / HTTP/1.1\r\nHost: x\r\n" + os.urandom(200) + b"\r\n\r\n"]))
+    if i % 2:
+        s.shutdown(socket.SHUT_WR)   # the server sees EOF after what it got
+        s.settimeout(5)
+        try:
+            while s.recv(4096):
+                pass
+        except (ConnectionResetError, socket.timeout):
+            pass
+    s.close()
+''', GUEST_IP)
     # Still serving.
     r = host(guest, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "10", url)
     assert r.stdout == "200", r
