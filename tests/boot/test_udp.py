@@ -51,11 +51,11 @@ def test_echo_server_and_nc_over_loopback(boot, append):
     assert c["InDatagrams"] >= 2 and c["InDatagrams"] == c["OutDatagrams"] and c["InErrors"] == 0, c
     assert c["InCsumErrors"] == 0, c   # with lo.verify_csum=1 both sums were checked
     # The unprivileged shell may not take a port below 1024 (EACCES = 13),
-    # and TCP is refused by nc with a message.
+    # and without -u nc is TCP: nobody listens on TCP port 7 (a RST back).
     out = q.run("nc -u -l 9")
     assert "nc: bind: Permission denied" in out, out
-    out = q.run("nc 127.0.0.1 7")
-    assert "TCP is not supported yet" in out, out
+    out = q.run("nc -w 5 127.0.0.1 7")
+    assert "nc: connect to 127.0.0.1 port 7 (tcp) failed: Connection refused" in out, out
 
 
 # ---------------------------------------------------------------------------
