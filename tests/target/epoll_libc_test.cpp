@@ -133,3 +133,55 @@ TEST(epoll_libc, udp_socket_over_lo) {
     close(s);
     close(ep);
 }
+
+// The shape of an event-driven server over TCP on lo: the listener and the
+// accepted socket edge-triggered in one set, data, then the peer's FIN as
+// EPOLLRDHUP.
+TEST(epoll_libc, tcp_server_loop_over_lo) {
+    int lst = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    int cli = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    CHECK(lst >= 0 && cli >= 0);
+    struct sockaddr_in at = {};
+    at.sin_family = AF_INET;
+    at.sin_port = htons(8009);
+    at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    LONGS_EQUAL(0, bind(lst, reinterpret_cast<struct sockaddr*>(&at), sizeof at));
+    LONGS_EQUAL(0, listen(lst, 4));
+    int ep = epoll_create1(0);
+    struct epoll_event e = {};
+    e.events = EPOLLIN | EPOLLET;
+    e.data.fd = lst;
+    LONGS_EQUAL(0, epoll_ctl(ep, EPOLL_CTL_ADD, lst, &e));
+    int rc = connect(cli, reinterpret_cast<struct sockaddr*>(&at), sizeof at);
+    CHECK(rc == 0 || (rc == -1 && errno == EINPROGRESS));
+    struct epoll_event out[4];
+    LONGS_EQUAL(1, epoll_wait(ep, out, 4, 2000));
+    LONGS_EQUAL(lst, out[0].data.fd);
+    int srv = accept4(lst, nullptr, nullptr, SOCK_NONBLOCK);
+    CHECK(srv >= 0);
+    e.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
+    e.data.fd = srv;
+    LONGS_EQUAL(0, epoll_ctl(ep, EPOLL_CTL_ADD, srv, &e));
+    LONGS_EQUAL(0, epoll_wait(ep, out, 4, 0));
+    e.events = EPOLLOUT;
+    e.data.fd = cli;
+    LONGS_EQUAL(0, epoll_ctl(ep, EPOLL_CTL_ADD, cli, &e));
+    LONGS_EQUAL(1, epoll_wait(ep, out, 4, 2000));   // connected: writable
+    LONGS_EQUAL(cli, out[0].data.fd);
+    LONGS_EQUAL(0, epoll_ctl(ep, EPOLL_CTL_DEL, cli, nullptr));
+    LONGS_EQUAL(5, send(cli, "hello", 5, 0));
+    LONGS_EQUAL(1, epoll_wait(ep, out, 4, 2000));
+    LONGS_EQUAL(srv, out[0].data.fd);
+    LONGS_EQUAL(EPOLLIN, out[0].events);
+    char buf[16];
+    LONGS_EQUAL(5, recv(srv, buf, sizeof buf, 0));
+    LONGS_EQUAL(0, shutdown(cli, SHUT_WR));
+    LONGS_EQUAL(1, epoll_wait(ep, out, 4, 2000));
+    LONGS_EQUAL(srv, out[0].data.fd);
+    CHECK(out[0].events & EPOLLRDHUP);
+    LONGS_EQUAL(0, recv(srv, buf, sizeof buf, 0));
+    close(srv);
+    close(cli);
+    close(lst);
+    close(ep);
+}
