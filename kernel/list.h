@@ -32,6 +32,20 @@ inline void list_move_tail(list_head* n, list_head* head) {
     list_del(n);
     list_add_tail(n, head);
 }
+// Moves every entry of list to the front of head, leaving list empty.
+inline void list_splice_init(list_head* list, list_head* head) {
+    if (list_empty(list)) {
+        return;
+    }
+    list_head* first = list->next;
+    list_head* last = list->prev;
+    list_head* at = head->next;
+    first->prev = head;
+    head->next = first;
+    last->next = at;
+    at->prev = last;
+    INIT_LIST_HEAD(list);
+}
 inline bool list_is_singular(const list_head* h) { return !list_empty(h) && h->next == h->prev; }
 
 template <typename T, typename M>

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "kernel/syscall.h"
+#include "kernel/uapi/eventpoll.h"
 #include "kernel/uapi/poll.h"
 #include "kernel/uapi/types.h"
 
@@ -31,6 +32,20 @@ long sys_pipe(syscall_args& args);     // o32: the second fd goes back in v1
 long sys_pipe2(int* fds, unsigned flags);
 long sys_poll(uapi::pollfd* ufds, unsigned nfds, int timeout_msecs);
 long sys_select(int n, uapi::fd_set* inp, uapi::fd_set* outp, uapi::fd_set* exp, uapi::timeval* tvp);
+// kernel/fs/eventpoll.cpp, eventfd.cpp, timerfd.cpp
+long sys_epoll_create(int size);
+long sys_epoll_create1(unsigned flags);
+long sys_epoll_ctl(int epfd, int op, int fd, uapi::epoll_event* event);
+long sys_epoll_wait(int epfd, uapi::epoll_event* events, int maxevents, int timeout);
+long sys_epoll_pwait(int epfd, uapi::epoll_event* events, int maxevents, int timeout,
+                     const void* sigmask, size_t sigsetsize);
+long sys_eventfd(unsigned count);
+long sys_eventfd2(unsigned count, unsigned flags);
+long sys_timerfd_create(int clockid, unsigned flags);
+long sys_timerfd_settime(int ufd, int flags, const uapi::itimerspec* utmr, uapi::itimerspec* otmr);
+long sys_timerfd_gettime(int ufd, uapi::itimerspec* otmr);
+long sys_timerfd_settime64(int ufd, int flags, const uapi::itimerspec64* utmr, uapi::itimerspec64* otmr);
+long sys_timerfd_gettime64(int ufd, uapi::itimerspec64* otmr);
 long sys_getrlimit(int resource, uapi::rlimit* rlim);
 long sys_setrlimit(int resource, const uapi::rlimit* rlim);
 long sys_getpid();

@@ -3,6 +3,7 @@
 // progress holds it: close() by one thread while another reads only drops
 // the descriptor's reference.
 #include "kernel/cpu.h"
+#include "kernel/fs/eventpoll.h"
 #include "kernel/fs/fs.h"
 #include "kernel/fs/pool.h"
 
@@ -64,6 +65,7 @@ file* alloc_file(inode* inode, unsigned flags, const file_operations* fop) {
     f->f_op = fop;
     f->f_inode = inode;
     f->f_count = 1;
+    INIT_LIST_HEAD(&f->f_ep);
     return f;
 }
 
@@ -81,6 +83,8 @@ void fput(file* f) {
         }
     }
     inode* i = f->f_inode;
+    // As Linux's __fput(): no epoll set keeps watching a file that is gone.
+    eventpoll_release(f);
     if (f->f_op && f->f_op->release) {
         f->f_op->release(i, f);
     }

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/list.h"
 #include "kernel/uapi/fcntl.h"
 #include "kernel/uapi/poll.h"
 #include "kernel/uapi/types.h"
@@ -85,6 +86,7 @@ struct file {
     int f_count;                     // descriptors and in-flight syscalls holding it
     loff_t f_pos;
     void* private_data;
+    list_head f_ep;                  // epoll items watching this file (fs/eventpoll.c)
 };
 
 constexpr poll_t DEFAULT_POLLMASK = uapi::pollin | uapi::pollout | uapi::pollrdnorm | uapi::pollwrnorm;

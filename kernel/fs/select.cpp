@@ -72,6 +72,7 @@ void pollwait(file* filp, wait_queue_head* wq, poll_table* pt) {
     entry->wait_address = wq;
     entry->wait.task = current;
     entry->wait.exclusive = false;
+    entry->wait.func = nullptr;
     cpu::irq_guard guard;
     list_add(&entry->wait.entry, &wq->head);
 }

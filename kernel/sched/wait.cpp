@@ -37,14 +37,38 @@ void finish_wait(wait_queue_head*, wait_queue_entry* wait) {
     list_del(&wait->entry);
 }
 
-void __wake_up(wait_queue_head* wq, int nr_exclusive) {
+// Linux's __wake_up_common: a callback entry that declines (returns 0)
+// does not use up an exclusive wake-up.
+void __wake_up(wait_queue_head* wq, int nr_exclusive, unsigned key) {
     cpu::irq_guard guard;
     for (wait_queue_entry& w : list_entries<wait_queue_entry, &wait_queue_entry::entry>(&wq->head)) {
-        wake_up_process(w.task);
-        if (w.exclusive && --nr_exclusive == 0) {
+        int woken = 1;
+        if (w.func) {
+            woken = w.func(&w, key);
+        } else {
+            wake_up_process(w.task);
+        }
+        if (woken && w.exclusive && --nr_exclusive == 0) {
             break;
         }
     }
+}
+
+void add_wait_queue(wait_queue_head* wq, wait_queue_entry* wait) {
+    cpu::irq_guard guard;
+    wait->exclusive = false;
+    list_add(&wait->entry, &wq->head);
+}
+
+void add_wait_queue_exclusive(wait_queue_head* wq, wait_queue_entry* wait) {
+    cpu::irq_guard guard;
+    wait->exclusive = true;
+    list_add_tail(&wait->entry, &wq->head);
+}
+
+void remove_wait_queue(wait_queue_head*, wait_queue_entry* wait) {
+    cpu::irq_guard guard;
+    list_del(&wait->entry);
 }
 
 bool waitqueue_active(const wait_queue_head* wq) { return !list_empty(&wq->head); }

@@ -4,15 +4,23 @@
 #include "kernel/list.h"
 
 struct task_struct;
+struct wait_queue_entry;
 
 struct wait_queue_head {
     list_head head;
 };
 
+// A wake-up callback instead of waking entry->task (Linux's
+// wait_queue_func_t): epoll hangs these on the files it watches. key is the
+// poll mask that became true (wake_up_poll), 0 when the waker did not say.
+// Returns nonzero when the entry counts as woken (for nr_exclusive).
+using wait_queue_func_t = int (*)(wait_queue_entry* wait, unsigned key);
+
 struct wait_queue_entry {
     task_struct* task;
     list_head entry;
     bool exclusive;
+    wait_queue_func_t func = nullptr;   // nullptr: wake_up_process(task)
 };
 
 void init_waitqueue_head(wait_queue_head* wq);
@@ -23,10 +31,17 @@ void prepare_to_wait(wait_queue_head* wq, wait_queue_entry* wait, bool interrupt
 void prepare_to_wait_exclusive(wait_queue_head* wq, wait_queue_entry* wait, bool interruptible);
 void finish_wait(wait_queue_head* wq, wait_queue_entry* wait);
 // Wakes every non-exclusive waiter and at most nr_exclusive exclusive ones.
-void __wake_up(wait_queue_head* wq, int nr_exclusive);
+void __wake_up(wait_queue_head* wq, int nr_exclusive, unsigned key = 0);
 inline void wake_up(wait_queue_head* wq) { __wake_up(wq, 1); }
 inline void wake_up_all(wait_queue_head* wq) { __wake_up(wq, 0); }
 inline void wake_up_interruptible(wait_queue_head* wq) { __wake_up(wq, 1); }
+// With the poll mask that changed, for callbacks that filter on it.
+inline void wake_up_poll(wait_queue_head* wq, unsigned key) { __wake_up(wq, 1, key); }
+inline void wake_up_interruptible_poll(wait_queue_head* wq, unsigned key) { __wake_up(wq, 1, key); }
+// Queues a callback entry (Linux's add_wait_queue / add_wait_queue_exclusive).
+void add_wait_queue(wait_queue_head* wq, wait_queue_entry* wait);
+void add_wait_queue_exclusive(wait_queue_head* wq, wait_queue_entry* wait);
+void remove_wait_queue(wait_queue_head* wq, wait_queue_entry* wait);
 bool waitqueue_active(const wait_queue_head* wq);
 
 long schedule_timeout(long timeout);     // jiffies; MAX_SCHEDULE_TIMEOUT for none
