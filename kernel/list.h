@@ -46,6 +46,20 @@ inline void list_splice_init(list_head* list, list_head* head) {
     at->prev = last;
     INIT_LIST_HEAD(list);
 }
+// Moves every entry of from to the back of to, leaving from empty.
+inline void list_splice_tail_init(list_head* from, list_head* to) {
+    if (list_empty(from)) {
+        return;
+    }
+    list_head* first = from->next;
+    list_head* last = from->prev;
+    list_head* at = to->prev;
+    first->prev = at;
+    at->next = first;
+    last->next = to;
+    to->prev = last;
+    INIT_LIST_HEAD(from);
+}
 inline bool list_is_singular(const list_head* h) { return !list_empty(h) && h->next == h->prev; }
 
 template <typename T, typename M>

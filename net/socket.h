@@ -74,8 +74,8 @@ struct proto_ops {
     int (*connect)(socket* sock, sockaddr* addr, int addr_len, int flags);
     int (*socketpair)(socket* sock1, socket* sock2);
     int (*accept)(socket* sock, socket* newsock, int flags, bool kern);
-    // Fills addr (our own address, or the peer's when peer is 1); returns
-    // its length or -errno.
+    // Fills addr (our own address, or the peer's when peer is 1, or 2 from
+    // accept, which skips the state check); returns its length or -errno.
     int (*getname)(socket* sock, sockaddr* addr, int peer);
     poll_t (*poll)(file* f, socket* sock, poll_table_struct* wait);
     // -ENOIOCTLCMD: not the family's; the socket layer tries the device ioctls.

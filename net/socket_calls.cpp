@@ -222,7 +222,9 @@ long sys_accept4(int fd, sockaddr* upeer_sockaddr, int* upeer_addrlen, int flags
     newsock->ops = sock->ops;
     if (upeer_sockaddr) {
         sockaddr_storage address;
-        int len = newsock->ops->getname(newsock, reinterpret_cast<sockaddr*>(&address), 1);
+        // peer 2, as Linux's __sys_accept4: the address even of a connection
+        // reset while it waited, whose read then says ECONNRESET.
+        int len = newsock->ops->getname(newsock, reinterpret_cast<sockaddr*>(&address), 2);
         err = len < 0 ? -ECONNABORTED : move_addr_to_user(&address, len, upeer_sockaddr, upeer_addrlen);
         if (err < 0) {
             sock_release(newsock);

@@ -35,22 +35,6 @@ list_head* ptype_head(const packet_type* pt) {
     return &ptype_base[ntohs(pt->type) & PTYPE_HASH_MASK];
 }
 
-// Moves every entry of from to the back of to; from is left empty
-// (list_splice_init, the front, is kernel/list.h's).
-void list_splice_tail_init(list_head* from, list_head* to) {
-    if (list_empty(from)) {
-        return;
-    }
-    list_head* first = from->next;
-    list_head* last = from->prev;
-    list_head* at = to->prev;
-    first->prev = at;
-    at->next = first;
-    last->next = to;
-    to->prev = last;
-    INIT_LIST_HEAD(from);
-}
-
 void net_timestamp_check(sk_buff* skb) {
     if (!skb->tstamp) {
         skb->tstamp = ktime_get_ns();

@@ -534,7 +534,7 @@ int inet_getname(socket* sock, sockaddr* uaddr, int peer) {
     sin->sin_family = AF_INET;
     if (peer) {
         // Linux's test: a peer once there is one and until the sock is closed.
-        if (!inet->inet_dport || sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_SYN_SENT) {
+        if (!inet->inet_dport || (peer == 1 && (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_SYN_SENT))) {
             return -ENOTCONN;
         }
         sin->sin_port = inet->inet_dport;

@@ -490,6 +490,9 @@ struct sock* __inet_lookup(__be32 saddr, __be16 sport, __be32 daddr, __be16 dpor
 struct sock* __inet_lookup_established(__be32 saddr, __be16 sport, __be32 daddr, __be16 dport);
 // A RST answering skb (a segment no connection takes: RFC 9293 3.10.7.1).
 void tcp_v4_send_reset(const sk_buff* skb);
+// A segment no sock owns (a RST, a cookie's SYN-ACK), data at its TCP
+// header: routed from saddr to daddr, summed, sent (consumed). 0 or -errno.
+int tcp_v4_send_ctl(sk_buff* nskb, __be32 saddr, __be32 daddr, int oif);
 // The checksum of a segment about to go out (pseudo-header, RFC 9293 3.1).
 void tcp_v4_send_check(sk_buff* skb, __be32 saddr, __be32 daddr, const net_device* dev, unsigned mtu);
 // Calls fn for every socket in the tables (/proc/net/tcp).

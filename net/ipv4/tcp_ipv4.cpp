@@ -313,6 +313,27 @@ void fill_cb(sk_buff* skb, const tcphdr* th) {
 
 // Resets ----------------------------------------------------------------------------
 
+int tcp_v4_send_ctl(sk_buff* nskb, __be32 saddr, __be32 daddr, int oif) {
+    nskb->csum = 0;
+    flowi4 fl4;
+    fl4.daddr = daddr;
+    fl4.saddr = saddr;
+    fl4.flowi4_proto = IPPROTO_TCP;
+    fl4.flowi4_oif = oif;
+    rtable rt;
+    bh_guard bh;
+    if (int err = ip_route_output_key(&fl4, &rt)) {
+        kfree_skb(nskb);
+        return err;
+    }
+    tcp_v4_send_check(nskb, fl4.saddr, fl4.daddr, nullptr, rt.rt_mtu);
+    ip_xmit_opts o;
+    o.df = true;
+    ip_queue_xmit(nskb, fl4, rt, o);
+    TCP_INC_STATS(TCP_MIB_OUTSEGS);
+    return 0;
+}
+
 // RFC 9293 3.10.7.1: a segment no connection takes gets a RST, unless it
 // is one. Its seq is the segment's ACK; with no ACK, seq 0 and an ACK of
 // what the segment occupied.
@@ -342,24 +363,9 @@ void tcp_v4_send_reset(const sk_buff* skb) {
         rth->ack_seq = htonl(cb->end_seq);
         rth->flags = TCPHDR_RST | TCPHDR_ACK;
     }
-    nskb->csum = 0;
-    flowi4 fl4;
-    fl4.daddr = iph->saddr;
-    fl4.saddr = iph->daddr;
-    fl4.flowi4_proto = IPPROTO_TCP;
-    fl4.flowi4_oif = skb->dev ? skb->dev->ifindex : 0;
-    rtable rt;
-    {
-        bh_guard bh;
-        if (ip_route_output_key(&fl4, &rt)) {
-            kfree_skb(nskb);
-            return;
-        }
-        tcp_v4_send_check(nskb, fl4.saddr, fl4.daddr, nullptr, rt.rt_mtu);
-        ip_xmit_opts o;
-        ip_queue_xmit(nskb, fl4, rt, o);
+    if (tcp_v4_send_ctl(nskb, iph->daddr, iph->saddr, skb->dev ? skb->dev->ifindex : 0)) {
+        return;
     }
-    TCP_INC_STATS(TCP_MIB_OUTSEGS);
     TCP_INC_STATS(TCP_MIB_OUTRSTS);
 }
 

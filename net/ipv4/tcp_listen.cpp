@@ -147,22 +147,9 @@ void tcp_send_cookie_synack(struct sock* lsk, sk_buff* skb, uint16_t peer_mss) {
     o[1] = TCPOLEN_MSS;
     o[2] = static_cast<uint8_t>(mss >> 8);
     o[3] = static_cast<uint8_t>(mss);
-    nskb->csum = 0;
-    flowi4 fl4;
-    fl4.daddr = iph->saddr;
-    fl4.saddr = iph->daddr;
-    fl4.flowi4_proto = IPPROTO_TCP;
-    rtable rt;
-    bh_guard bh;
-    if (ip_route_output_key(&fl4, &rt)) {
-        kfree_skb(nskb);
+    if (tcp_v4_send_ctl(nskb, iph->daddr, iph->saddr, 0)) {
         return;
     }
-    tcp_v4_send_check(nskb, fl4.saddr, fl4.daddr, nullptr, rt.rt_mtu);
-    ip_xmit_opts xo;
-    xo.df = true;
-    ip_queue_xmit(nskb, fl4, rt, xo);
-    TCP_INC_STATS(TCP_MIB_OUTSEGS);
     NET_INC_STATS(LINUX_MIB_SYNCOOKIESSENT);
 }
 

@@ -611,3 +611,23 @@ TEST(tcp, loopback_both_ways_and_refused) {
     LONGS_EQUAL(ECONNREFUSED, socket_test::getint(r, SOL_SOCKET, SO_ERROR));
     sys_close(r);
 }
+
+TEST(tcp, reset_before_accept_is_still_accepted_then_reports_it) {
+    int lfd = listener(80);
+    peer p = make_peer();
+    p.send(S, {}, opt_mss(1460));
+    out_seg sa = expect_one(eth);
+    p.ack = sa.seq + 1;
+    p.send(A | P, ipv4_test::pattern(100));
+    inject(eth, p.make(R | A));   // the client aborts before accept()
+    sockaddr_in from{};
+    int len = sizeof from;
+    long fd = sys_accept4(lfd, reinterpret_cast<sockaddr*>(&from), &len, SOCK_NONBLOCK);
+    CHECK_TRUE(fd >= 0);   // as Linux: handed over, the reset reported by the read
+    LONGS_EQUAL(40000, ntohs(from.sin_port));
+    bytes in;
+    LONGS_EQUAL(100, read_all(static_cast<int>(fd), &in));   // what came before the reset
+    LONGS_EQUAL(-ECONNRESET, read_all(static_cast<int>(fd), &in));
+    sys_close(static_cast<int>(fd));
+    sys_close(lfd);
+}
