@@ -98,7 +98,7 @@ def linux_append(ip=GUEST, prefix=24):
     return f"console=ttyS0 rdinit=/init panic=1 loglevel=3 peer.ip={ip}/{prefix}"
 
 
-def mipsnet_append(ip=GUEST, gw=HOST, apps="shell,udpecho"):
+def mipsnet_append(ip=GUEST, gw=HOST, apps="shell,udpecho,inetd"):
     return f"ip={ip}::{gw}:255.255.255.0::eth0:off loglevel=3 apps={apps}"
 
 
