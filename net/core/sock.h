@@ -254,6 +254,9 @@ int sk_wait_data(struct sock* sk, long* timeo);
 
 int sock_setsockopt(socket* sock, int level, int optname, const void* optval, unsigned optlen);
 int sock_getsockopt(socket* sock, int level, int optname, void* optval, int* optlen);
+// A getsockopt answer: at most len (the caller's room) of the size bytes of
+// val to the user's optval, the length written to *optlen. 0 or -EFAULT.
+int sockopt_put(void* optval, int* optlen, int len, const void* val, size_t size);
 // For proto_ops whose protocols take their options in struct proto.
 int sock_common_setsockopt(socket* sock, int level, int optname, const void* optval, unsigned optlen);
 int sock_common_getsockopt(socket* sock, int level, int optname, void* optval, int* optlen);

@@ -279,3 +279,13 @@ int sock_getsockopt(socket* sock, int, int optname, void* optval, int* optlen) {
     }
     return copy_to_user(optlen, &len, sizeof len);
 }
+
+int sockopt_put(void* optval, int* optlen, int len, const void* val, size_t size) {
+    if (len > static_cast<int>(size)) {
+        len = static_cast<int>(size);
+    }
+    if (copy_to_user(optlen, &len, sizeof len) || copy_to_user(optval, val, static_cast<size_t>(len))) {
+        return -EFAULT;
+    }
+    return 0;
+}

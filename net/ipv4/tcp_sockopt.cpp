@@ -198,11 +198,7 @@ int tcp_getsockopt(struct sock* sk, int level, int optname, void* optval, int* o
             sock_lock_guard lock(sk);
             tcp_get_info(sk, &info);
         }
-        len = len < static_cast<int>(sizeof info) ? len : static_cast<int>(sizeof info);
-        if (copy_to_user(optlen, &len, sizeof len) || copy_to_user(optval, &info, static_cast<size_t>(len))) {
-            return -EFAULT;
-        }
-        return 0;
+        return sockopt_put(optval, optlen, len, &info, sizeof info);
     }
     if (optname == TCP_CONGESTION) {
         char name[TCP_CA_NAME_MAX] = {};
@@ -210,11 +206,7 @@ int tcp_getsockopt(struct sock* sk, int level, int optname, void* optval, int* o
         if (ca) {
             strncpy(name, ca->name, sizeof name - 1);
         }
-        len = len < static_cast<int>(sizeof name) ? len : static_cast<int>(sizeof name);
-        if (copy_to_user(optlen, &len, sizeof len) || copy_to_user(optval, name, static_cast<size_t>(len))) {
-            return -EFAULT;
-        }
-        return 0;
+        return sockopt_put(optval, optlen, len, name, sizeof name);
     }
     int val;
     switch (optname) {
@@ -237,9 +229,5 @@ int tcp_getsockopt(struct sock* sk, int level, int optname, void* optval, int* o
         case TCP_DEFER_ACCEPT: val = 0; break;
         default: return -ENOPROTOOPT;
     }
-    len = len < static_cast<int>(sizeof val) ? len : static_cast<int>(sizeof val);
-    if (copy_to_user(optlen, &len, sizeof len) || copy_to_user(optval, &val, static_cast<size_t>(len))) {
-        return -EFAULT;
-    }
-    return 0;
+    return sockopt_put(optval, optlen, len, &val, sizeof val);
 }

@@ -377,13 +377,7 @@ int udp_getsockopt(struct sock* sk, int level, int optname, void* optval, int* o
         return -ENOPROTOOPT;
     }
     int val = udp_sk(sk)->corkflag;
-    if (len > static_cast<int>(sizeof val)) {
-        len = sizeof val;
-    }
-    if (copy_to_user(optlen, &len, sizeof len) || copy_to_user(optval, &val, static_cast<size_t>(len))) {
-        return -EFAULT;
-    }
-    return 0;
+    return sockopt_put(optval, optlen, len, &val, sizeof val);
 }
 
 // SIOCINQ: the payload of the next datagram (Linux's first_packet_length);
