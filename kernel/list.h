@@ -32,34 +32,24 @@ inline void list_move_tail(list_head* n, list_head* head) {
     list_del(n);
     list_add_tail(n, head);
 }
-// Moves every entry of list to the front of head, leaving list empty.
-inline void list_splice_init(list_head* list, list_head* head) {
+// Puts every entry of list between prev and next, leaving list empty
+// (Linux's __list_splice then INIT_LIST_HEAD).
+inline void __list_splice_init(list_head* list, list_head* prev, list_head* next) {
     if (list_empty(list)) {
         return;
     }
     list_head* first = list->next;
     list_head* last = list->prev;
-    list_head* at = head->next;
-    first->prev = head;
-    head->next = first;
-    last->next = at;
-    at->prev = last;
+    first->prev = prev;
+    prev->next = first;
+    last->next = next;
+    next->prev = last;
     INIT_LIST_HEAD(list);
 }
-// Moves every entry of from to the back of to, leaving from empty.
-inline void list_splice_tail_init(list_head* from, list_head* to) {
-    if (list_empty(from)) {
-        return;
-    }
-    list_head* first = from->next;
-    list_head* last = from->prev;
-    list_head* at = to->prev;
-    first->prev = at;
-    at->next = first;
-    last->next = to;
-    to->prev = last;
-    INIT_LIST_HEAD(from);
-}
+// Moves every entry of list to the front of head, leaving list empty.
+inline void list_splice_init(list_head* list, list_head* head) { __list_splice_init(list, head, head->next); }
+// Moves every entry of list to the back of head, leaving list empty.
+inline void list_splice_tail_init(list_head* list, list_head* head) { __list_splice_init(list, head->prev, head); }
 inline bool list_is_singular(const list_head* h) { return !list_empty(h) && h->next == h->prev; }
 
 template <typename T, typename M>
