@@ -548,10 +548,10 @@ int inet_getname(socket* sock, sockaddr* uaddr, int peer) {
 
 int inet_shutdown(socket* sock, int how) {
     struct sock* sk = sock->sk;
-    ++how;   // 0->1 (receive), 1->2 (send), 2->3 (both)
-    if ((how & ~SHUTDOWN_MASK) || !how) {
-        return -EINVAL;
+    if (how < 0 || how > 2) {
+        return -EINVAL;   // checked before the increment: INT_MAX must not overflow
     }
+    ++how;   // 0->1 (receive), 1->2 (send), 2->3 (both)
     int err = 0;
     if (sk->sk_state == TCP_CLOSE) {
         err = -ENOTCONN;   // still shut down, so that poll() sees it (Linux's "hack")
