@@ -39,12 +39,14 @@ void __sk_free(struct sock* sk) {
 
 void sock_rfree(sk_buff* skb) {
     __atomic_sub_fetch(&skb->sk->sk_rmem_alloc, static_cast<int>(skb->truesize), __ATOMIC_RELAXED);
+    sk_mem_uncharge(skb->sk, static_cast<int>(skb->truesize));
 }
 
 // A sent skb is freed: room in the send buffer, and the reference it held.
 void sock_wfree(sk_buff* skb) {
     struct sock* sk = skb->sk;
     __atomic_sub_fetch(&sk->sk_wmem_alloc, static_cast<int>(skb->truesize), __ATOMIC_RELAXED);
+    sk_mem_uncharge(sk, static_cast<int>(skb->truesize));
     if (!sock_flag(sk, SOCK_DEAD) && sk->sk_write_space) {
         sk->sk_write_space(sk);
     }
@@ -182,6 +184,7 @@ void skb_set_owner_r(sk_buff* skb, struct sock* sk) {
     skb->sk = sk;
     skb->destructor = sock_rfree;
     __atomic_add_fetch(&sk->sk_rmem_alloc, static_cast<int>(skb->truesize), __ATOMIC_RELAXED);
+    sk_mem_charge(sk, static_cast<int>(skb->truesize));
 }
 
 void skb_set_owner_w(sk_buff* skb, struct sock* sk) {
@@ -190,6 +193,7 @@ void skb_set_owner_w(sk_buff* skb, struct sock* sk) {
     skb->sk = sk;
     skb->destructor = sock_wfree;
     __atomic_add_fetch(&sk->sk_wmem_alloc, static_cast<int>(skb->truesize), __ATOMIC_RELAXED);
+    sk_mem_charge(sk, static_cast<int>(skb->truesize));
 }
 
 int sock_queue_rcv_skb(struct sock* sk, sk_buff* skb) {

@@ -145,6 +145,19 @@ struct proto {
     // 0, or nonzero when it is taken (Linux's get_port).
     int (*get_port)(struct sock* sk, unsigned short snum) = nullptr;
     void (*keepalive)(struct sock* sk, bool on) = nullptr;   // SO_KEEPALIVE
+    // Memory accounting (Linux's struct proto members of the same names),
+    // all nullptr for a protocol that keeps none: bytes its sockets' queued
+    // skbs hold, the pressure flag, and the limits (sysctl_mem in pages:
+    // low, pressure, hard; sysctl_rmem/wmem: min, default, max per socket).
+    void (*enter_memory_pressure)(struct sock* sk) = nullptr;
+    void (*leave_memory_pressure)(struct sock* sk) = nullptr;
+    long* memory_allocated = nullptr;
+    int* memory_pressure = nullptr;
+    unsigned long* sockets_allocated = nullptr;
+    long* sysctl_mem = nullptr;
+    int* sysctl_wmem = nullptr;
+    int* sysctl_rmem = nullptr;
+    unsigned max_header = 0;          // headroom of the protocol's own skbs
     // Set by proto_register:
     kmem_cache* slab = nullptr;            // obj_size objects, named after the protocol
     list_head node{};             // on proto_list
@@ -226,6 +239,34 @@ int sock_queue_rcv_skb(struct sock* sk, sk_buff* skb);
 // -ENOBUFS, -EPIPE (shut down), or the socket's pending error.
 sk_buff* sock_alloc_send_skb(struct sock* sk, unsigned long size, int noblock, int* err);
 sk_buff* sock_wmalloc(struct sock* sk, unsigned long size, int force, gfp_t gfp);
+
+// Memory accounting (net/core/sock_mem.cpp) ---------------------------------------
+// For protocols with proto::memory_allocated: what their sockets' owned
+// skbs hold, against the protocol-wide limits in pages (Linux's
+// sk_memory_allocated, __sk_mem_raise_allocated, net/core/sock.c).
+
+constexpr long SK_MEM_QUANTUM = 4096;   // the page sysctl_mem counts in
+enum class sk_mem_kind { send, recv };
+
+inline long sk_mem_pages(long bytes) { return (bytes + SK_MEM_QUANTUM - 1) / SK_MEM_QUANTUM; }
+// Pages the protocol's sockets hold; 0 for a protocol that keeps none.
+long sk_memory_allocated(const struct sock* sk);
+bool sk_under_memory_pressure(const struct sock* sk);
+// May sk take size more bytes? Yes under the low limit; between it and
+// the hard limit while the protocol is under pressure only for a socket
+// within its fair share; over the hard limit only for a socket below its
+// minimum (sysctl_rmem[0] / sysctl_wmem[0]). Enters and leaves pressure.
+bool sk_mem_schedule(struct sock* sk, int size, sk_mem_kind kind);
+inline bool sk_rmem_schedule(struct sock* sk, const sk_buff* skb) {
+    return sk_mem_schedule(sk, static_cast<int>(skb->truesize), sk_mem_kind::recv);
+}
+inline bool sk_wmem_schedule(struct sock* sk, int size) { return sk_mem_schedule(sk, size, sk_mem_kind::send); }
+// Charged by skb_set_owner_r/w, given back by their destructors.
+void sk_mem_charge(struct sock* sk, int size);
+void sk_mem_uncharge(struct sock* sk, int size);
+// Under pressure, the send buffer shrinks to half of what is queued
+// (Linux's sk_stream_moderate_sndbuf), never below SOCK_MIN_SNDBUF.
+void sk_stream_moderate_sndbuf(struct sock* sk);
 
 // Datagrams (net/core/datagram.cpp) ----------------------------------------------
 

@@ -6,6 +6,7 @@
 
 #include "kernel/fs/poll.h"
 #include "kernel/jiffies.h"
+#include "kernel/mm/page_alloc.h"
 #include "kernel/softirq.h"
 #include "kernel/time.h"
 #include "kernel/trace.h"
@@ -52,6 +53,22 @@ void tcp_enter_memory_pressure(struct sock*) {
         NET_INC_STATS(LINUX_MIB_TCPMEMORYPRESSURES);
         tcp_memory_pressure = 1;
     }
+}
+
+void tcp_leave_memory_pressure(struct sock*) { tcp_memory_pressure = 0; }
+
+void tcp_init_mem(unsigned long free_pages) {
+    long limit = static_cast<long>(free_pages / 16);
+    if (limit < 128) {
+        limit = 128;
+    }
+    sysctl_tcp.mem[0] = limit / 4 * 3;
+    sysctl_tcp.mem[1] = limit;
+    sysctl_tcp.mem[2] = sysctl_tcp.mem[0] * 2;
+    // A socket may use half of the pressure point (Linux: limit << (PAGE_SHIFT - 1)).
+    long share = limit * (SK_MEM_QUANTUM / 2);
+    sysctl_tcp.wmem[2] = static_cast<int>(share < 4l * 1024 * 1024 ? share : 4l * 1024 * 1024);
+    sysctl_tcp.rmem[2] = static_cast<int>(share < 6l * 1024 * 1024 ? share : 6l * 1024 * 1024);
 }
 
 void tcp_set_state(struct sock* sk, uint8_t state) {
@@ -187,6 +204,13 @@ sk_buff* sk_stream_alloc_skb(struct sock* sk, unsigned size, gfp_t gfp, bool for
     sk_buff* skb = alloc_skb(size + MAX_TCP_HEADER, gfp);
     if (!skb) {
         tcp_enter_memory_pressure(sk);
+        return nullptr;
+    }
+    if (!force && !sk_wmem_schedule(sk, static_cast<int>(skb->truesize))) {
+        // tcp_mem says no: the buffer shrinks to what is queued, and the
+        // writer waits for ACKs to give memory back (Linux's sk_stream_alloc_skb).
+        kfree_skb(skb);
+        sk_stream_moderate_sndbuf(sk);
         return nullptr;
     }
     skb_reserve(skb, static_cast<int>(MAX_TCP_HEADER));
@@ -490,6 +514,9 @@ int tcp_recvmsg(struct sock* sk, msghdr* msg, size_t len, int flags, int* addr_l
         }
     }
     if (!peek) {
+        if (copied) {
+            tcp_rcv_space_adjust(sk);
+        }
         tcp_cleanup_rbuf(sk, static_cast<int>(copied));
     }
     return static_cast<int>(copied);
@@ -710,6 +737,7 @@ void tcp_init() {
     tcp_mib_counters::tcp[TCP_MIB_MAXCONN] = static_cast<unsigned long>(-1);
     tcp_memory_allocated = 0;
     tcp_memory_pressure = 0;
+    tcp_init_mem(nr_free_pages());
     tcp_protocol_add();
     tcp_proc_init();
 }
@@ -740,4 +768,13 @@ proto tcp_prot = {
     .shutdown = tcp_shutdown,
     .get_port = tcp_v4_get_port,
     .keepalive = tcp_keepalive,
+    .enter_memory_pressure = tcp_enter_memory_pressure,
+    .leave_memory_pressure = tcp_leave_memory_pressure,
+    .memory_allocated = &tcp_memory_allocated,
+    .memory_pressure = &tcp_memory_pressure,
+    .sockets_allocated = &tcp_sockets_allocated,
+    .sysctl_mem = sysctl_tcp.mem,
+    .sysctl_wmem = sysctl_tcp.wmem,
+    .sysctl_rmem = sysctl_tcp.rmem,
+    .max_header = MAX_TCP_HEADER,
 };

@@ -272,6 +272,19 @@ struct tcp_sock {
     uint16_t user_mss;             // TCP_MAXSEG
     uint16_t rcv_mss;              // estimate of the peer's segments
     uint16_t scaling_ratio;        // payload / truesize of received skbs, of 256 (Linux 6.x)
+    // Receive-buffer autotuning (Linux's tcp_rcv_space_adjust, DRS): the
+    // receiver's RTT (us << 3) and what the application read per RTT.
+    struct {
+        uint32_t rtt_us;
+        uint32_t seq;
+        uint64_t time;
+    } rcv_rtt_est;
+    uint32_t rcv_rtt_last_tsecr;
+    struct {
+        int space;
+        uint32_t seq;
+        uint64_t time;
+    } rcvq_space;
     uint32_t pmtu_cookie;          // the path MTU mss_cache was made for
     tcp_options_received rx_opt;
     uint8_t rcv_wscale;            // ours
@@ -431,11 +444,33 @@ inline unsigned long tcp_ext_mib_get(tcp_ext_mib f) {
     return __atomic_load_n(&tcp_mib_counters::ext[f], __ATOMIC_RELAXED);
 }
 
-// Memory accounting (tcp_mem, pages of 4 KiB, Linux's sk_memory_allocated).
+// Memory accounting (net/core/sock_mem.cpp against sysctl_tcp.mem):
+// bytes of every TCP socket's queued skbs (shown in pages of 4 KiB, as
+// Linux's tcp_memory_allocated), the pressure flag, and live sockets.
 extern long tcp_memory_allocated;
 extern int tcp_memory_pressure;
 extern unsigned long tcp_sockets_allocated;
 void tcp_enter_memory_pressure(struct sock* sk);
+void tcp_leave_memory_pressure(struct sock* sk);
+// Linux's tcp_init sizing: tcp_mem from the free pages (a 16th of them is
+// the pressure point), the per-socket maxima capped by it.
+void tcp_init_mem(unsigned long free_pages);
+
+// Receive space as window and back (tcp_output.cpp).
+int tcp_win_from_space(const tcp_sock* tp, int space);
+int tcp_space_from_win(const tcp_sock* tp, int64_t win);
+int tcp_full_space(struct sock* sk);
+int tcp_space(struct sock* sk);
+// Receive-buffer autotuning (tcp_rcvbuf.cpp): a full-sized segment's
+// payload share sets scaling_ratio and rcv_mss; in-order data feeds the
+// receiver's RTT estimate and grows rcv_ssthresh; tcp_init_buffer_space
+// starts the measure when the connection is established.
+void tcp_measure_rcv_mss(struct sock* sk, const sk_buff* skb);
+void tcp_event_data_recv(struct sock* sk, const sk_buff* skb);
+void tcp_init_buffer_space(struct sock* sk);
+// After a read: the receive buffer grows to twice what the application
+// drained in one RTT (tcp_input.cpp, Linux's tcp_rcv_space_adjust).
+void tcp_rcv_space_adjust(struct sock* sk);
 
 // Clocks: µs for RTT, ms for timestamps (Linux's tcp_clock_us, tcp_time_stamp).
 uint64_t tcp_clock_us();

@@ -445,7 +445,9 @@ namespace {
 // Send buffer growth with cwnd (Linux's tcp_sndbuf_expand): room for two
 // windows of segments, up to tcp_wmem[2], unless SO_SNDBUF fixed it.
 void tcp_sndbuf_expand(struct sock* sk) {
-    if (sk->sk_userlocks & SOCK_SNDBUF_LOCK) {
+    // Not under pressure nor past tcp_mem's low mark (Linux's tcp_should_expand_sndbuf).
+    if ((sk->sk_userlocks & SOCK_SNDBUF_LOCK) || sk_under_memory_pressure(sk) ||
+        sk_memory_allocated(sk) >= sysctl_tcp.mem[0]) {
         return;
     }
     tcp_sock* tp = tcp_sk(sk);
@@ -633,6 +635,26 @@ bool rcvbuf_full(struct sock* sk, const sk_buff* skb) {
     return sk_rmem_alloc_get(sk) + static_cast<int>(skb->truesize) > sk->sk_rcvbuf;
 }
 
+// Room in tcp_mem for skb (Linux's tcp_try_rmem_schedule): what waits
+// beyond a hole gives its memory first; data already acknowledged is never
+// given up, new data is dropped and the sender resends it.
+bool tcp_try_rmem_schedule(struct sock* sk, const sk_buff* skb) {
+    if (sk_rmem_schedule(sk, skb)) {
+        return true;
+    }
+    tcp_sock* tp = tcp_sk(sk);
+    if (sk_under_memory_pressure(sk) && tp->rcv_ssthresh > 4u * tp->advmss) {
+        tp->rcv_ssthresh = 4u * tp->advmss;   // Linux's tcp_adjust_rcv_ssthresh: offer less from now on
+    }
+    if (!skb_queue_empty(&tp->out_of_order_queue)) {
+        __skb_queue_purge(&tp->out_of_order_queue);
+        tp->num_sacks = 0;
+        NET_INC_STATS(LINUX_MIB_TCPOFODROP);
+        return sk_rmem_schedule(sk, skb);
+    }
+    return false;
+}
+
 // In-order data inside the window we offered is taken while what the
 // socket holds stays under twice its buffer: the window promised payload
 // bytes, and small segments in big receive buffers cost more than the
@@ -673,7 +695,7 @@ void tcp_ofo_queue(struct sock* sk) {
 void tcp_data_queue_ofo(struct sock* sk, sk_buff* skb) {
     tcp_sock* tp = tcp_sk(sk);
     tcp_skb_cb* cb = TCP_SKB_CB(skb);
-    if (rcvbuf_full(sk, skb)) {
+    if (rcvbuf_full(sk, skb) || !sk_rmem_schedule(sk, skb)) {
         NET_INC_STATS(LINUX_MIB_TCPOFODROP);
         kfree_skb(skb);
         return;
@@ -739,9 +761,7 @@ void tcp_data_queue(struct sock* sk, sk_buff* skb) {
     }
     if (skb->len) {
         ++tp->data_segs_in;
-        if (skb->len > tp->rcv_mss) {
-            tp->rcv_mss = static_cast<uint16_t>(skb->len < tp->advmss ? skb->len : tp->advmss);
-        }
+        tcp_measure_rcv_mss(sk, skb);
         tp->lrcvtime = jiffies;
     }
     if (before(cb->seq, tp->rcv_nxt) && after(cb->end_seq, tp->rcv_nxt)) {
@@ -764,7 +784,7 @@ void tcp_data_queue(struct sock* sk, sk_buff* skb) {
             tp->num_sacks = 0;
             NET_INC_STATS(LINUX_MIB_TCPOFODROP);
         }
-        if (skb->len && rcvbuf_over_limit(sk, skb)) {
+        if (skb->len && (rcvbuf_over_limit(sk, skb) || !tcp_try_rmem_schedule(sk, skb))) {
             NET_INC_STATS(LINUX_MIB_TCPRCVQDROP);
             tcp_enter_quickack(tp);
             kfree_skb(skb);
@@ -782,6 +802,7 @@ void tcp_data_queue(struct sock* sk, sk_buff* skb) {
             return;
         }
         tcp_queue_rcv(sk, skb);
+        tcp_event_data_recv(sk, skb);
         if (!skb_queue_empty(&tp->out_of_order_queue)) {
             tcp_ofo_queue(sk);
             if (skb_queue_empty(&tp->out_of_order_queue)) {
@@ -906,6 +927,7 @@ void tcp_init_transfer(struct sock* sk) {
     tp->rcv_mss = static_cast<uint16_t>(tp->advmss < TCP_MSS_DEFAULT ? tp->advmss : TCP_MSS_DEFAULT);
     tp->quick = 16;   // Linux's TCP_MAX_QUICKACKS: the start of a transfer is ACKed at once
     tcp_sndbuf_expand(sk);
+    tcp_init_buffer_space(sk);
     if (tp->keepalive) {
         inet_csk_reset_keepalive_timer(sk, keepalive_time_when(tp));
     }

@@ -204,16 +204,18 @@ unsigned tcp_current_mss(struct sock* sk) {
     return tp->mss_cache;
 }
 
-namespace {
 // Buffer space as window: the payload share of what received skbs cost
-// (Linux's tcp_win_from_space; scaling_ratio stays at half, which holds for
-// a pcnet32 frame and for the variable buffers loopback hands over).
+// (Linux's tcp_win_from_space, with scaling_ratio measured from full-sized
+// segments in tcp_measure_rcv_mss), and back (tcp_space_from_win).
 int tcp_win_from_space(const tcp_sock* tp, int space) {
     return space <= 0 ? 0 : static_cast<int>((static_cast<int64_t>(space) * tp->scaling_ratio) >> 8);
 }
+int tcp_space_from_win(const tcp_sock* tp, int64_t win) {
+    int64_t space = (win << 8) / (tp->scaling_ratio ? tp->scaling_ratio : 1);
+    return space > INT32_MAX ? INT32_MAX : static_cast<int>(space);
+}
 int tcp_full_space(struct sock* sk) { return tcp_win_from_space(tcp_sk(sk), sk->sk_rcvbuf); }
 int tcp_space(struct sock* sk) { return tcp_win_from_space(tcp_sk(sk), sk->sk_rcvbuf - sk_rmem_alloc_get(sk)); }
-}  // namespace
 
 // Linux's tcp_select_initial_window: the first window and our scale, so
 // the whole receive buffer can be offered later (RFC 7323 2.3).

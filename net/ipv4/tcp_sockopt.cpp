@@ -163,7 +163,8 @@ void tcp_get_info(struct sock* sk, tcp_info* info) {
     info->tcpi_snd_cwnd = tp->cc.snd_cwnd;
     info->tcpi_advmss = tp->advmss;
     info->tcpi_reordering = tp->reordering;
-    info->tcpi_rcv_space = static_cast<uint32_t>(sk->sk_rcvbuf / 2);
+    info->tcpi_rcv_space = static_cast<uint32_t>(tp->rcvq_space.space);
+    info->tcpi_rcv_rtt = tp->rcv_rtt_est.rtt_us >> 3;
     info->tcpi_total_retrans = tp->total_retrans;
     info->tcpi_bytes_acked = tp->bytes_acked;
     info->tcpi_bytes_received = tp->bytes_received;
