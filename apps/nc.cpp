@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,14 +36,15 @@ struct options {
     int quit_s = -1;              // -q: after the console's EOF, quit after this long
     int wait_s = -1;              // -w: connect timeout, and quit after this long without traffic
     int local_port = 0;           // -p
+    int keepalive_s = 0;          // -K: SO_KEEPALIVE, idle and interval this many seconds
     const char* source = nullptr; // -s
     const char* host = nullptr;
     const char* port = nullptr;
 };
 
 int usage() {
-    fprintf(stderr, "usage: nc [-dNvz] [-q secs] [-w secs] [-s addr] [-p lport] host port[-port]\n"
-                    "       nc -l [-dkNv] [-q secs] [-w secs] [-s addr] [-p] port\n"
+    fprintf(stderr, "usage: nc [-dNvz] [-K secs] [-q secs] [-w secs] [-s addr] [-p lport] host port[-port]\n"
+                    "       nc -l [-dkNv] [-K secs] [-q secs] [-w secs] [-s addr] [-p] port\n"
                     "       nc -u [-dv] [-w secs] [-s addr] [-p lport] host port\n"
                     "       nc -u -l [-dv] [-w secs] [-s addr] [-p] port\n"
                     "TCP by default; ^D at the console ends the input (a half-close)\n");
@@ -53,7 +55,7 @@ bool parse(int argc, char** argv, options* o) {
     netapp::args a{argc, argv};
     const char* operands[2] = {};
     int nops = 0;
-    while (a.next("wpsq")) {
+    while (a.next("wpsqK")) {
         if (a.operand) {
             if (nops == 2) {
                 return false;
@@ -70,6 +72,7 @@ bool parse(int argc, char** argv, options* o) {
         case 'z': o->scan = true; break;
         case 'N': o->shutdown_eof = true; break;
         case 'q': o->quit_s = atoi(a.value); break;
+        case 'K': o->keepalive_s = atoi(a.value); break;
         case 'w': o->wait_s = atoi(a.value); break;
         case 'p': o->local_port = atoi(a.value); break;
         case 's': o->source = a.value; break;
@@ -273,6 +276,19 @@ int tcp_pump(int fd, const options& o, bool* stdin_open, char* buf) {
     }
 }
 
+// -K: keepalive probes after secs idle, secs apart (RFC 1122 4.2.3.6).
+void set_keepalive(int fd, int secs) {
+    if (secs <= 0) {
+        return;
+    }
+    int on = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on) < 0 ||
+        setsockopt(fd, SOL_TCP, TCP_KEEPIDLE, &secs, sizeof secs) < 0 ||
+        setsockopt(fd, SOL_TCP, TCP_KEEPINTVL, &secs, sizeof secs) < 0) {
+        perror("nc: keepalive");
+    }
+}
+
 // connect() bounded by -w: non-blocking, then poll and SO_ERROR. The
 // connected socket (blocking again), or -1 with errno set.
 int tcp_connect(const options& o, const struct sockaddr_in& to) {
@@ -302,6 +318,7 @@ int tcp_connect(const options& o, const struct sockaddr_in& to) {
         return -1;
     }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    set_keepalive(fd, o.keepalive_s);
     return fd;
 }
 
@@ -387,6 +404,7 @@ int tcp_listener(const options& o, uint16_t port) {
             rc = 1;
             break;
         }
+        set_keepalive(fd, o.keepalive_s);
         if (o.verbose) {
             char ip[INET_ADDRSTRLEN];
             fprintf(stderr, "Connection received on %s %u\n", inet_ntop(AF_INET, &from.sin_addr, ip, sizeof ip),

@@ -7,16 +7,22 @@
 
 #include "kernel/fs/fs.h"
 
-constexpr unsigned NR_OPEN_MAX = 128;        // table size: the hard limit
-constexpr unsigned NR_OPEN_DEFAULT = 64;     // RLIMIT_NOFILE's soft limit at spawn
+constexpr unsigned NR_OPEN_MAX = 65536;      // RLIMIT_NOFILE's hard limit (Linux's nr_open)
+constexpr unsigned NR_OPEN_DEFAULT = 64;     // its soft limit at spawn, and the table's first size
 
+// The table starts in the struct itself and grows by doubling as fds are
+// handed out past it, up to max_fds (Linux's expand_files, fs/file.c).
 struct files_struct {
     int count;                               // tasks using the table
     unsigned max_fds;                        // RLIMIT_NOFILE: fds >= this are refused
     unsigned next_fd;                        // no free fd below this
-    file* fd[NR_OPEN_MAX];
-    uint32_t open_fds[NR_OPEN_MAX / 32];     // allocated, perhaps not yet installed
-    uint32_t close_on_exec[NR_OPEN_MAX / 32];
+    unsigned capacity;                       // slots in fd[] (Linux's fdtable.max_fds)
+    file** fd;
+    uint32_t* open_fds;                      // allocated, perhaps not yet installed
+    uint32_t* close_on_exec;
+    file* fd_array[NR_OPEN_DEFAULT];         // the first table (Linux's fd_array)
+    uint32_t open_fds_init[NR_OPEN_DEFAULT / 32];
+    uint32_t close_on_exec_init[NR_OPEN_DEFAULT / 32];
 };
 
 files_struct* files_alloc();                 // empty, max_fds NR_OPEN_DEFAULT; or nullptr

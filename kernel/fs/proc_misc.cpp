@@ -49,8 +49,8 @@ struct task_snap {
 unsigned open_fds(const files_struct* files) {
     unsigned n = 0;
     if (files) {
-        for (const file* f : files->fd) {
-            n += f != nullptr;
+        for (unsigned fd = 0; fd < files->capacity; ++fd) {
+            n += files->fd[fd] != nullptr;
         }
     }
     return n;

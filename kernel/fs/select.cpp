@@ -167,8 +167,10 @@ poll_t do_pollfd(uapi::pollfd* pfd, poll_table* pt) {
     return mask;
 }
 
-// select's three sets as bitmaps of (n + 31) / 32 words.
-constexpr unsigned SET_WORDS = NR_OPEN_MAX / 32;
+// select's three sets as bitmaps of (n + 31) / 32 words, for fds below
+// FD_SETSIZE as glibc has it (past it, poll and epoll serve).
+constexpr unsigned SELECT_MAX_FDS = 1024;
+constexpr unsigned SET_WORDS = SELECT_MAX_FDS / 32;
 struct fd_set_bits {
     uint32_t in[SET_WORDS], out[SET_WORDS], ex[SET_WORDS];
     uint32_t res_in[SET_WORDS], res_out[SET_WORDS], res_ex[SET_WORDS];
@@ -305,7 +307,7 @@ long sys_select(int n, uapi::fd_set* inp, uapi::fd_set* outp, uapi::fd_set* exp,
     if (n < 0) {
         return -EINVAL;
     }
-    unsigned max = n > static_cast<int>(NR_OPEN_MAX) ? NR_OPEN_MAX : static_cast<unsigned>(n);
+    unsigned max = n > static_cast<int>(SELECT_MAX_FDS) ? SELECT_MAX_FDS : static_cast<unsigned>(n);
     unsigned words = (max + 31) / 32;
     fd_set_bits fds{};
     if (get_fd_set(words, inp, fds.in) || get_fd_set(words, outp, fds.out) ||

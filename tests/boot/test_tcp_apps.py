@@ -117,25 +117,27 @@ def test_twenty_echo_clients_at_once(guest):
 
 @needs_wire
 def test_echo_backpressure_from_a_reader_that_waits(guest):
-    # The client sends 2 MB before it reads anything: inetd's buffer and
-    # both windows fill, inetd stops reading, the sender blocks; then the
-    # reader drains it all, byte for byte.
+    # The client sends 32 MB before it reads anything, more than every
+    # buffer on the way holds (the guest's are bounded by tcp_mem, about
+    # 11 MB in 128 MiB; the host's send buffer by tcp_wmem, 4 MB): inetd's
+    # buffer and both windows fill, inetd stops reading, the sender blocks;
+    # then the reader drains it all, byte for byte.
     out = host_py(guest, r'''
 import os, socket, sys, threading, time
-data = os.urandom(2 << 20)
+data = os.urandom(32 << 20)
 s = socket.create_connection((sys.argv[1], 7), timeout=30)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
 t = threading.Thread(target=lambda: (s.sendall(data), s.shutdown(socket.SHUT_WR)))
 t.start()
 time.sleep(1.5)
-assert t.is_alive(), "2 MB went out with nobody reading: no backpressure?"
+assert t.is_alive(), "32 MB went out with nobody reading: no backpressure?"
 got = []
 while True:
     b = s.recv(65536)
     if not b:
         break
     got.append(b)
-t.join(30)
+t.join(60)
 print("same" if b"".join(got) == data else f"differ {len(b''.join(got))}")
 ''', GUEST_IP)
     assert out.strip() == "same", out

@@ -137,7 +137,7 @@ def wire(netns, boot):
 
 @needs_wire
 def test_bulk_echo_both_ways_matches_by_sha256(wire):
-    out = py(wire, ECHO, GUEST_IP, 20 * 1024 * 1024, 1, timeout=600)
+    out = py(wire, ECHO, GUEST_IP, 50 * 1024 * 1024, 1, timeout=900)
     assert "bad []" in out, out
     c = tcp_counters(wire)
     assert c["InErrs"] == 0 and c["InCsumErrors"] == 0, c
@@ -203,6 +203,52 @@ def test_zero_window_is_probed_by_the_guest(wire, tmp_path):
                         f"ip.src=={GUEST_IP} && (tcp.analysis.zero_window_probe || tcp.analysis.keep_alive)",
                         "-T", "fields", "-e", "frame.number"], capture_output=True, text=True, timeout=60)
     assert r.stdout.split(), "the guest sent no zero-window probe"
+
+
+# A host listener that takes one connection and holds it silent for S
+# seconds; prints how many bytes came (keepalive probes carry none new).
+HOLD = r'''
+import socket, sys, time
+ls = socket.socket()
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind((sys.argv[1], int(sys.argv[2])))
+ls.listen(1)
+print("listening", flush=True)
+c, _ = ls.accept()
+c.settimeout(float(sys.argv[3]))
+try:
+    data = c.recv(100)
+    print("got", len(data), "early")
+except socket.timeout:
+    print("held")
+c.close()
+'''
+
+
+@needs_wire
+def test_keepalive_probes_are_seen_on_the_wire(wire, tmp_path):
+    pcap = tmp_path / "ka.pcap"
+    cap = start_capture(wire, pcap, "tcp port 5050")
+    try:
+        hold = subprocess.Popen(["ip", "netns", "exec", wire.netns, "/usr/bin/python3", "-c", HOLD, HOST_IP, "5050",
+                                 "5"], stdout=subprocess.PIPE, text=True)
+        assert hold.stdout.readline().strip() == "listening"
+        wire.run(f"nc -d -K 1 {HOST_IP} 5050 &")
+        out, _ = hold.communicate(timeout=30)
+        assert "held" in out, out
+    finally:
+        stop_capture(cap)
+    fields = ["-T", "fields", "-e", "frame.time_relative"]
+    probes = subprocess.run(["tshark", "-r", str(pcap), "-Y", f"ip.src=={GUEST_IP} && tcp.analysis.keep_alive",
+                             *fields], capture_output=True, text=True, timeout=60).stdout.split()
+    acks = subprocess.run(["tshark", "-r", str(pcap), "-Y", f"ip.src=={HOST_IP} && tcp.analysis.keep_alive_ack",
+                           *fields], capture_output=True, text=True, timeout=60).stdout.split()
+    # TCP_KEEPIDLE 1 and TCP_KEEPINTVL 1 over 5 s held: a probe a second,
+    # each answered by the host's TCP (RFC 9293 3.8.4: one octet before snd_una).
+    assert len(probes) >= 3, probes
+    assert len(acks) >= 3, acks
+    gaps = [float(b) - float(a) for a, b in zip(probes, probes[1:])]
+    assert all(0.5 < g < 2.5 for g in gaps), gaps
 
 
 @needs_wire

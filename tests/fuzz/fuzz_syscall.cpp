@@ -55,8 +55,10 @@ void no_waiting(long nr, syscall_args& a) {
     }
 }
 
+int table_size() { return current_files() ? static_cast<int>(current_files()->capacity) : 0; }
+
 void all_nonblocking() {
-    for (int fd = 0; fd < static_cast<int>(NR_OPEN_MAX); ++fd) {
+    for (int fd = 0; fd < table_size(); ++fd) {
         syscall_args g{{fd, uapi::f_getfl}};
         long fl = do_syscall(NR_fcntl, g);
         if (fl >= 0 && !(fl & uapi::o_nonblock)) {
@@ -67,7 +69,7 @@ void all_nonblocking() {
 }
 
 void close_all() {
-    for (int fd = 0; fd < static_cast<int>(NR_OPEN_MAX); ++fd) {
+    for (int fd = 0; fd < table_size(); ++fd) {
         syscall_args c{{fd}};
         do_syscall(NR_close, c);
     }

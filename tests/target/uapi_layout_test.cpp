@@ -5,6 +5,7 @@
 #include <CppUTest/TestHarness.h>
 
 #include <stddef.h>
+#include <netinet/tcp.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
 
@@ -45,4 +46,18 @@ TEST(uapi_layout, libc_utsname_is_the_kernels) {
     LONGS_EQUAL(sizeof(uapi::new_utsname), sizeof(struct ::utsname));
     LONGS_EQUAL(offsetof(uapi::new_utsname, machine), offsetof(struct ::utsname, machine));
     LONGS_EQUAL(offsetof(uapi::new_utsname, domainname), offsetof(struct ::utsname, domainname));
+}
+
+// TCP_INFO as libc declares it: Linux's include/uapi/linux/tcp.h offsets
+// up to tcpi_snd_wnd (what ss and iperf3 read).
+TEST(uapi_layout, libc_tcp_info_offsets) {
+    LONGS_EQUAL(8, offsetof(struct ::tcp_info, tcpi_rto));
+    LONGS_EQUAL(68, offsetof(struct ::tcp_info, tcpi_rtt));
+    LONGS_EQUAL(80, offsetof(struct ::tcp_info, tcpi_snd_cwnd));
+    LONGS_EQUAL(100, offsetof(struct ::tcp_info, tcpi_total_retrans));
+    LONGS_EQUAL(120, offsetof(struct ::tcp_info, tcpi_bytes_acked));
+    LONGS_EQUAL(148, offsetof(struct ::tcp_info, tcpi_min_rtt));
+    LONGS_EQUAL(208, offsetof(struct ::tcp_info, tcpi_bytes_retrans));
+    LONGS_EQUAL(228, offsetof(struct ::tcp_info, tcpi_snd_wnd));
+    LONGS_EQUAL(232, sizeof(struct ::tcp_info));
 }

@@ -112,6 +112,33 @@ TEST(fdtable, rlimit_nofile_moves_the_limit) {
     LONGS_EQUAL(-EINVAL, sys_getrlimit(99, &r));
 }
 
+// Past the first 64 slots the table grows (doubling, Linux's
+// expand_files) and keeps every fd; dup2 to a high fd grows it too.
+TEST(fdtable, the_table_grows_to_the_raised_limit) {
+    rlimit r{3000, NR_OPEN_MAX};
+    LONGS_EQUAL(0, sys_setrlimit(rlimit_nofile, &r));
+    int fd = static_cast<int>(open_null());
+    for (int i = 1; i < 3000; ++i) {
+        LONGS_EQUAL(i, sys_dup(fd));
+    }
+    LONGS_EQUAL(-EMFILE, sys_dup(fd));
+    CHECK_TRUE(current_files()->capacity >= 3000);
+    char c = 'x';
+    LONGS_EQUAL(1, sys_write(2999, &c, 1));
+    LONGS_EQUAL(1, sys_write(64, &c, 1));
+    for (int i = 1; i < 3000; ++i) {
+        LONGS_EQUAL(0, sys_close(i));
+    }
+    LONGS_EQUAL(-EBADF, sys_close(2999));
+    LONGS_EQUAL(1, sys_dup(fd));   // the lowest free again
+    r.rlim_cur = 20000;
+    LONGS_EQUAL(0, sys_setrlimit(rlimit_nofile, &r));
+    LONGS_EQUAL(10000, sys_dup2(fd, 10000));
+    CHECK_TRUE(current_files()->capacity > 10000);
+    LONGS_EQUAL(1, sys_write(10000, &c, 1));
+    LONGS_EQUAL(-EBADF, sys_dup2(fd, 20000));
+}
+
 TEST(fdtable, dup_shares_the_open_file) {
     int fd = static_cast<int>(open_null());
     int d = static_cast<int>(sys_dup(fd));
