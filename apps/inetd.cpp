@@ -1,13 +1,16 @@
 // inetd: the small TCP services of BSD's inetd (usr.sbin/inetd/builtins.c)
 // in one process: echo (RFC 862, port 7), discard (RFC 863, port 9) and
-// chargen (RFC 864, port 19). Every socket is non-blocking and one poll()
-// loop serves all the connections, each with its own small state: echo
+// chargen (RFC 864, port 19). Every socket is non-blocking and one epoll
+// loop serves all the connections (thousands: the cost is per ready
+// socket, and a discard connection holds no buffer), each with its own
+// small state allocated at accept: echo
 // keeps what it could not write yet and reads no more while that buffer is
 // full (the peer's sends then wait on TCP's window: nothing is lost).
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +30,9 @@ constexpr int NSERVICES = 3;
 constexpr const char* service_name[NSERVICES] = {"echo", "discard", "chargen"};
 constexpr uint16_t service_port[NSERVICES] = {7, 9, 19};
 
-constexpr int MAX_CONNS = 64;
+constexpr int DEFAULT_MAX_CONNS = 16384;   // -c; RLIMIT_NOFILE is raised to fit
+constexpr int LISTEN_BACKLOG = 1024;
+constexpr int MAX_EVENTS = 64;
 constexpr size_t CONN_BUF = 8192;
 
 // RFC 864: lines of 72 printable ASCII characters (the 95 from ' ' to
@@ -35,8 +40,9 @@ constexpr size_t CONN_BUF = 8192;
 constexpr int CHARGEN_CHARS = 95;
 constexpr int CHARGEN_LINE = 72;
 
-struct conn {
+struct conn {   // trivially destructible: freed with free()
     int fd = -1;
+    uint32_t events = 0;     // what epoll waits for now
     service svc = service::echo;
     struct sockaddr_in peer = {};
     unsigned long long in = 0, out = 0;
@@ -46,16 +52,28 @@ struct conn {
     unsigned line = 0;       // chargen: the line being made (its first character)
 };
 
+// A listener's epoll tag: its service, told apart from a conn* by the
+// address (the tags live in inetd itself).
+struct listener {
+    int fd = -1;
+    service svc = service::echo;
+};
+
 struct inetd {
     bool verbose = false;
-    int listen_fd[NSERVICES] = {-1, -1, -1};
-    conn conns[MAX_CONNS];
+    int epfd = -1;
+    int max_conns = DEFAULT_MAX_CONNS;
+    listener listeners[NSERVICES];
     int nconns = 0;
+    unsigned long refused = 0;           // past max_conns or out of memory
     // Per instance, not static: apps are threads sharing one address space.
-    struct pollfd p[NSERVICES + MAX_CONNS];
-    int which[NSERVICES + MAX_CONNS];   // index into conns, or -1 - service
+    struct epoll_event events[MAX_EVENTS];
     char scratch[4096];                  // what discard and chargen read and drop
 };
+
+bool is_listener(const inetd& d, const void* tag) {
+    return tag >= static_cast<const void*>(d.listeners) && tag < static_cast<const void*>(d.listeners + NSERVICES);
+}
 
 const char* peer_str(const conn& c, char* out, size_t size) {
     char ip[INET_ADDRSTRLEN];
@@ -70,9 +88,9 @@ void conn_close(inetd& d, conn& c, const char* why) {
                peer_str(c, p, sizeof p), why ? ": " : "", why ? why : "", c.in, c.out);
         fflush(stdout);
     }
-    close(c.fd);
+    close(c.fd);   // also takes it off the epoll set
     free(c.buf);
-    c = conn{};
+    free(&c);   // conn is trivially destructible
     --d.nconns;
 }
 
@@ -86,7 +104,7 @@ int open_listener(uint16_t port) {
     struct sockaddr_in at = {};
     at.sin_family = AF_INET;
     at.sin_port = htons(port);
-    if (bind(fd, reinterpret_cast<struct sockaddr*>(&at), sizeof at) < 0 || listen(fd, 16) < 0) {
+    if (bind(fd, reinterpret_cast<struct sockaddr*>(&at), sizeof at) < 0 || listen(fd, LISTEN_BACKLOG) < 0) {
         int err = errno;
         close(fd);
         errno = err;
@@ -95,44 +113,68 @@ int open_listener(uint16_t port) {
     return fd;
 }
 
-// Accepts what the listener has queued while there is room.
-void accept_all(inetd& d, service svc) {
-    int lfd = d.listen_fd[static_cast<int>(svc)];
-    while (d.nconns < MAX_CONNS) {
+// What epoll should wait for on this connection.
+uint32_t conn_events(const conn& c);
+
+bool watch(inetd& d, int op, int fd, uint32_t events, void* tag) {
+    struct epoll_event ev = {};
+    ev.events = events;
+    ev.data.ptr = tag;
+    return epoll_ctl(d.epfd, op, fd, &ev) == 0;
+}
+
+// A new connection's state; nullptr (the connection closed) when there is
+// no room for it.
+conn* conn_new(inetd& d, int fd, service svc, const struct sockaddr_in& from) {
+    if (d.nconns >= d.max_conns) {
+        return nullptr;
+    }
+    void* mem = malloc(sizeof(conn));   // apps have malloc, not operator new
+    char* buf = svc == service::discard ? nullptr : static_cast<char*>(malloc(CONN_BUF));
+    if (!mem || (svc != service::discard && !buf)) {
+        free(mem);
+        free(buf);
+        return nullptr;
+    }
+    auto* c = new (mem) conn;
+    c->fd = fd;
+    c->svc = svc;
+    c->peer = from;
+    c->buf = buf;
+    c->events = conn_events(*c);
+    if (!watch(d, EPOLL_CTL_ADD, fd, c->events, c)) {
+        free(buf);
+        free(mem);
+        return nullptr;
+    }
+    ++d.nconns;
+    return c;
+}
+
+// Accepts what the listener has queued; past max_conns each is closed.
+void accept_all(inetd& d, const listener& l) {
+    for (;;) {
         struct sockaddr_in from = {};
         socklen_t len = sizeof from;
-        int fd = accept4(lfd, reinterpret_cast<struct sockaddr*>(&from), &len, SOCK_NONBLOCK);
+        int fd = accept4(l.fd, reinterpret_cast<struct sockaddr*>(&from), &len, SOCK_NONBLOCK);
         if (fd < 0) {
-            if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) {
-                fprintf(stderr, "inetd: accept: %s\n", strerror(errno));
-            }
             if (errno == EINTR || errno == ECONNABORTED) {
                 continue;   // that one went away before we took it; others may wait
             }
+            if (errno != EAGAIN) {
+                fprintf(stderr, "inetd: accept: %s\n", strerror(errno));
+            }
             return;
         }
-        conn* c = nullptr;
-        for (auto& slot : d.conns) {
-            if (slot.fd < 0) {
-                c = &slot;
-                break;
-            }
-        }
-        char* buf = svc == service::discard ? nullptr : static_cast<char*>(malloc(CONN_BUF));
-        if (!c || (svc != service::discard && !buf)) {
+        conn* c = conn_new(d, fd, l.svc, from);
+        if (!c) {
+            ++d.refused;
             close(fd);
-            free(buf);
             continue;
         }
-        *c = conn{};
-        c->fd = fd;
-        c->svc = svc;
-        c->peer = from;
-        c->buf = buf;
-        ++d.nconns;
         if (d.verbose) {
             char p[32];
-            printf("inetd: %s connection from %s\n", service_name[static_cast<int>(svc)], peer_str(*c, p, sizeof p));
+            printf("inetd: %s connection from %s\n", service_name[static_cast<int>(l.svc)], peer_str(*c, p, sizeof p));
             fflush(stdout);
         }
     }
@@ -155,18 +197,17 @@ void chargen_fill(conn& c) {
     }
 }
 
-// What poll should wait for on this connection.
-short conn_events(const conn& c) {
+uint32_t conn_events(const conn& c) {
     switch (c.svc) {
     case service::echo: {
-        short ev = c.len > c.off ? POLLOUT : 0;
+        uint32_t ev = c.len > c.off ? EPOLLOUT : 0;
         if (!c.read_eof && c.len < CONN_BUF) {
-            ev |= POLLIN;   // no POLLIN while full: backpressure
+            ev |= EPOLLIN;   // no EPOLLIN while full: backpressure
         }
         return ev;
     }
-    case service::discard: return POLLIN;
-    case service::chargen: return POLLIN | POLLOUT;
+    case service::discard: return EPOLLIN;
+    case service::chargen: return EPOLLIN | EPOLLOUT;
     }
     return 0;
 }
@@ -233,13 +274,9 @@ bool read_in(inetd& d, conn& c) {
     }
 }
 
-void serve(inetd& d, conn& c, short revents) {
-    if (revents & POLLNVAL) {
-        conn_close(d, c, "invalid descriptor");
-        return;
-    }
-    // POLLERR and POLLHUP: the recv or send below reports what happened.
-    if ((revents & (POLLIN | POLLERR | POLLHUP)) && !c.read_eof && !read_in(d, c)) {
+void serve(inetd& d, conn& c, uint32_t revents) {
+    // EPOLLERR and EPOLLHUP: the recv or send below reports what happened.
+    if ((revents & (EPOLLIN | EPOLLERR | EPOLLHUP)) && !c.read_eof && !read_in(d, c)) {
         return;
     }
     if (c.svc == service::chargen) {
@@ -251,11 +288,28 @@ void serve(inetd& d, conn& c, short revents) {
     if (c.svc == service::echo && c.read_eof && c.off == c.len) {
         shutdown(c.fd, SHUT_WR);   // all echoed: our FIN follows the peer's
         conn_close(d, c, nullptr);
+        return;
+    }
+    uint32_t want = conn_events(c);
+    if (want != c.events) {
+        c.events = want;
+        if (!watch(d, EPOLL_CTL_MOD, c.fd, want, &c)) {
+            conn_close(d, c, strerror(errno));
+        }
+    }
+}
+
+// Room for n descriptors: RLIMIT_NOFILE's soft limit raised toward the hard one.
+void raise_fd_limit(int n) {
+    struct rlimit r;
+    if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < static_cast<rlim_t>(n)) {
+        r.rlim_cur = static_cast<rlim_t>(n) < r.rlim_max ? static_cast<rlim_t>(n) : r.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &r);
     }
 }
 
 int usage() {
-    fprintf(stderr, "usage: inetd [-v] [-p base] [echo] [discard] [chargen]\n");
+    fprintf(stderr, "usage: inetd [-v] [-p base] [-c maxconns] [echo] [discard] [chargen]\n");
     return 2;
 }
 
@@ -264,7 +318,7 @@ int run(inetd* d, int argc, char** argv) {
     bool any = false;
     int base = 0;
     netapp::args a{argc, argv};
-    while (a.next("p")) {
+    while (a.next("pc")) {
         if (a.operand) {
             int i = 0;
             while (i < NSERVICES && strcmp(a.operand, service_name[i]) != 0) {
@@ -280,60 +334,56 @@ int run(inetd* d, int argc, char** argv) {
         switch (a.opt) {
         case 'v': d->verbose = true; break;
         case 'p': base = atoi(a.value); break;
+        case 'c': d->max_conns = atoi(a.value); break;
         default: return usage();
         }
     }
-    if (a.error || base < 0 || base + 19 > 65535) {
+    if (a.error || base < 0 || base + 19 > 65535 || d->max_conns < 1) {
         return usage();
     }
+    raise_fd_limit(d->max_conns + NSERVICES + 8);
+    d->epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (d->epfd < 0) {
+        perror("inetd: epoll_create1");
+        return 1;
+    }
+    int listening = 0;
     for (int i = 0; i < NSERVICES; ++i) {
         if (!any || want[i]) {
             uint16_t port = static_cast<uint16_t>(base + service_port[i]);
-            d->listen_fd[i] = open_listener(port);
-            if (d->listen_fd[i] < 0) {
+            listener& l = d->listeners[i];
+            l.svc = static_cast<service>(i);
+            l.fd = open_listener(port);
+            if (l.fd < 0 || !watch(*d, EPOLL_CTL_ADD, l.fd, EPOLLIN, &l)) {
                 fprintf(stderr, "inetd: %s port %u: %s\n", service_name[i], port, strerror(errno));
                 continue;   // serve the others
             }
+            ++listening;
             printf("inetd: %s on port %u\n", service_name[i], port);
         }
     }
     fflush(stdout);
-    struct pollfd* p = d->p;
-    int* which = d->which;
+    if (!listening) {
+        fprintf(stderr, "inetd: nothing to serve\n");
+        return 1;
+    }
     for (;;) {
-        int n = 0;
-        for (int i = 0; i < NSERVICES; ++i) {
-            if (d->listen_fd[i] >= 0 && d->nconns < MAX_CONNS) {
-                p[n] = {d->listen_fd[i], POLLIN, 0};
-                which[n++] = -1 - i;
-            }
-        }
-        for (int i = 0; i < MAX_CONNS; ++i) {
-            if (d->conns[i].fd >= 0) {
-                p[n] = {d->conns[i].fd, conn_events(d->conns[i]), 0};
-                which[n++] = i;
-            }
-        }
-        if (n == 0) {
-            fprintf(stderr, "inetd: nothing to serve\n");
-            return 1;
-        }
-        int ready = poll(p, static_cast<nfds_t>(n), -1);
+        int ready = epoll_wait(d->epfd, d->events, MAX_EVENTS, -1);
         if (ready < 0) {
             if (errno == EINTR) {
                 continue;
             }
-            perror("inetd: poll");
+            perror("inetd: epoll_wait");
             return 1;
         }
-        for (int k = 0; k < n; ++k) {
-            if (!p[k].revents) {
-                continue;
-            }
-            if (which[k] < 0) {
-                accept_all(*d, static_cast<service>(-1 - which[k]));
-            } else if (d->conns[which[k]].fd == p[k].fd) {
-                serve(*d, d->conns[which[k]], p[k].revents);
+        for (int k = 0; k < ready; ++k) {
+            void* tag = d->events[k].data.ptr;
+            if (is_listener(*d, tag)) {
+                accept_all(*d, *static_cast<listener*>(tag));
+            } else {
+                // A batch has one event per fd, and a conn is freed only
+                // while its own event is served: no event here is stale.
+                serve(*d, *static_cast<conn*>(tag), d->events[k].events);
             }
         }
     }
@@ -347,10 +397,13 @@ int inetd_main(int argc, char** argv) {
     }
     auto* d = new (mem) inetd;
     int rc = run(d, argc, argv);
-    for (int i = 0; i < NSERVICES; ++i) {
-        if (d->listen_fd[i] >= 0) {
-            close(d->listen_fd[i]);
+    for (const listener& l : d->listeners) {
+        if (l.fd >= 0) {
+            close(l.fd);
         }
+    }
+    if (d->epfd >= 0) {
+        close(d->epfd);
     }
     d->~inetd();
     free(mem);

@@ -130,6 +130,9 @@ int sysinfo(struct sysinfo* info) { return static_cast<int>(libc::do_syscall(uap
 int getrlimit(int resource, struct rlimit* rlim) {
     return static_cast<int>(libc::do_syscall(uapi::NR_getrlimit, resource, rlim));
 }
+int setrlimit(int resource, const struct rlimit* rlim) {
+    return static_cast<int>(libc::do_syscall(uapi::NR_setrlimit, resource, rlim));
+}
 ssize_t getrandom(void* buf, size_t buflen, unsigned int flags) {
     return static_cast<ssize_t>(libc::do_syscall(uapi::NR_getrandom, buf, buflen, flags));
 }

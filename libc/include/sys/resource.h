@@ -1,4 +1,4 @@
-/* newlib's <sys/resource.h> (getrusage) plus getrlimit(2), in Linux's MIPS
+/* newlib's <sys/resource.h> (getrusage) plus getrlimit(2) and setrlimit(2), in Linux's MIPS
  * o32 layout: resource numbers from arch/mips/include/uapi/asm/resource.h,
  * RLIM_INFINITY 0x7fffffff on 32-bit MIPS. */
 #pragma once
@@ -20,6 +20,7 @@ struct rlimit {
 #define RLIMIT_NOFILE 5
 #define RLIMIT_AS 6
 int getrlimit(int resource, struct rlimit* rlim);
+int setrlimit(int resource, const struct rlimit* rlim);
 #ifdef __cplusplus
 }
 #endif
