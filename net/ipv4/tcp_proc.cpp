@@ -7,6 +7,7 @@
 #include "kernel/jiffies.h"
 #include "net/core/net_procfs.h"
 #include "net/ipv4/tcp.h"
+#include "net/socket.h"
 
 namespace {
 
@@ -60,11 +61,41 @@ int tcp4_seq_show(seq_file* m, void*) {
     return 0;
 }
 
+struct sockstat_counts {
+    unsigned inuse, orphan, tw;
+};
+
+void count_sock(struct sock* sk, void* arg) {
+    auto* c = static_cast<sockstat_counts*>(arg);
+    if (sk->sk_state == TCP_TIME_WAIT) {
+        ++c->tw;
+        return;
+    }
+    ++c->inuse;
+    if (sock_flag(sk, SOCK_DEAD) && sk->sk_state != TCP_LISTEN) {
+        ++c->orphan;
+    }
+}
+
+// /proc/net/sockstat as Linux's sockstat_seq_show (net/ipv4/proc.c) has
+// its first two lines: mem is tcp_mem's pages in use.
+int sockstat_seq_show(seq_file* m, void*) {
+    sockstat_counts c{};
+    tcp_for_each(count_sock, &c);
+    seq_printf(m, "sockets: used %u\n", sockets_in_use());
+    seq_printf(m, "TCP: inuse %u orphan %u tw %u alloc %lu mem %ld\n", c.inuse, c.orphan, c.tw,
+               __atomic_load_n(&tcp_sockets_allocated, __ATOMIC_RELAXED),
+               sk_mem_pages(__atomic_load_n(&tcp_memory_allocated, __ATOMIC_RELAXED)));
+    return 0;
+}
+
 }  // namespace
 
 void tcp_proc_init() {
     if (proc_dir_entry* net = proc_net_dir()) {
         remove_proc_entry("tcp", net);
         proc_create_single("tcp", 0444, net, tcp4_seq_show);
+        remove_proc_entry("sockstat", net);   // net/core's has no TCP line
+        proc_create_single("sockstat", 0444, net, sockstat_seq_show);
     }
 }

@@ -1,6 +1,10 @@
 // host-only: the receive buffer growing with a fast reader (Linux's
 // tcp_rcv_space_adjust) and tcp_mem: pressure, the hard limit dropping new
 // data but never what was acknowledged, and leaving pressure once read.
+#include <stdio.h>
+
+#include <string>
+
 #include <CppUTest/TestHarness.h>
 
 #include "tests/unit/host/host_stub.h"
@@ -25,6 +29,19 @@ int rcvbuf_of(int fd) {
     int len = sizeof v;
     LONGS_EQUAL(0, sys_getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, &len));
     return v;
+}
+
+std::string read_proc(const char* path) {
+    long fd = sys_open(path, uapi::o_rdonly, 0);
+    CHECK_TRUE(fd >= 0);
+    std::string out;
+    char buf[512];
+    long n;
+    while ((n = sys_read(static_cast<int>(fd), buf, sizeof buf)) > 0) {
+        out.append(buf, static_cast<size_t>(n));
+    }
+    sys_close(static_cast<int>(fd));
+    return out;
 }
 
 // Ours is the high nibble (Linux's tcpi_rcv_wscale).
@@ -149,6 +166,10 @@ TEST(tcp_mem, hard_limit_drops_new_data_and_keeps_what_was_acked) {
     CHECK_TRUE(acked - start >= SEG);              // the first segments were taken
     CHECK_TRUE(acked - start < 20u * SEG);         // the rest was refused, not acknowledged
     CHECK_TRUE(sk_mem_pages(tcp_memory_allocated) <= sysctl_tcp.mem[2] + 1);
+    char line[96];
+    snprintf(line, sizeof line, "TCP: inuse 2 orphan 0 tw 0 alloc 2 mem %ld\n", sk_mem_pages(tcp_memory_allocated));
+    std::string stat = read_proc("/proc/net/sockstat");
+    CHECK_TRUE(stat.find(line) != std::string::npos);
     // Under pressure what the window may grow to is four segments (the
     // edge already offered is never taken back, RFC 9293 3.8.6.2.2).
     CHECK_TRUE(info_of(fd).tcpi_rcv_ssthresh <= 4u * 1460);
