@@ -53,7 +53,7 @@ add_library(mipsnet_kernel OBJECT ${MIPSNET_TARGET_SOURCES} ${MIPSNET_PORTABLE_S
 target_link_libraries(mipsnet_kernel PUBLIC mipsnet_flags)
 add_dependencies(mipsnet_kernel newlib)
 
-file(GLOB MIPSNET_APP_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/apps/*.cpp)
+file(GLOB MIPSNET_APP_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/apps/*.cpp ${CMAKE_SOURCE_DIR}/apps/http/*.cpp)
 add_library(mipsnet_apps OBJECT ${MIPSNET_APP_SOURCES})
 target_link_libraries(mipsnet_apps PUBLIC mipsnet_flags)
 add_dependencies(mipsnet_apps newlib)
