@@ -16,7 +16,7 @@ enum class method : uint8_t { get, head, post, put, del, options, trace, connect
 
 struct limits {
     size_t max_line = 2048;     // request line; longer is 414 (RFC 9112 3, RFC 9110 15.5.15)
-    size_t max_header = 8192;   // request line and field lines; more is 431 (RFC 6585 5)
+    size_t max_header = 4096;   // request line and field lines; more is 431 (RFC 6585 5)
     size_t max_fields = 64;     // field lines; more is 431
     size_t max_body = 16384;    // content; more is 413 (RFC 9110 15.5.14)
 };
