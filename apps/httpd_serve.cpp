@@ -283,7 +283,8 @@ int serve_file(server& s, conn& c, const http::request& req, const char* path, b
         return status;
     }
     if (first && lseek(fd, static_cast<off_t>(first), SEEK_SET) < 0) {
-        c.use_sendfile = false;   // read() then skips to first itself
+        close(fd);   // a range of a file that cannot seek: the head is not sent yet
+        return answer_page(c, 500, true, req.minor, head, nullptr, nullptr);
     }
     c.body = body_kind::file;
     c.file_fd = fd;
