@@ -151,57 +151,61 @@ io send_bytes(server& s, conn& c, const char* p, size_t n, size_t* off) {
     return io::done;
 }
 
-// The next piece of a file body into c.out (or straight to the socket
-// with sendfile). io::done means: look again.
-io file_piece_out(server& s, conn& c) {
-    if (c.body == body_kind::file) {
-        if (c.file_left == 0) {
-            drop_body(c);
-            return io::done;
-        }
-        size_t want = c.file_left < file_piece ? static_cast<size_t>(c.file_left) : file_piece;
-        if (c.use_sendfile && sendfile) {
-            off_t off = static_cast<off_t>(c.file_off);
-            ssize_t n = sendfile(c.fd, c.file_fd, &off, want);
-            if (n > 0) {
-                c.file_off += static_cast<uint64_t>(n);
-                c.file_left -= static_cast<uint64_t>(n);
-                s.cnt.bytes_out += static_cast<uint64_t>(n);
-                c.last_ns = netapp::now_ns();
-                return io::done;
-            }
-            if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-                return io::wait;
-            }
-            if (n == 0) {
-                return io::fail;   // the file is shorter than fstat said
-            }
-            c.use_sendfile = false;   // ENOSYS, EINVAL: read() from here on
-            if (lseek(c.file_fd, static_cast<off_t>(c.file_off), SEEK_SET) < 0 && c.file_off) {
-                return io::fail;
-            }
-        }
-        ssize_t n = read(c.file_fd, c.out, want);
-        if (n <= 0) {
-            return io::fail;   // the length is promised: closing is all that is left
-        }
-        c.file_off += static_cast<uint64_t>(n);
-        c.file_left -= static_cast<uint64_t>(n);
-        c.out_len = static_cast<size_t>(n);
-        c.out_off = 0;
+// The next piece of a file of known length into c.out, or straight to
+// the socket with sendfile. io::done means: look again.
+io sized_piece(server& s, conn& c) {
+    if (c.file_left == 0) {
+        drop_body(c);
         return io::done;
     }
+    size_t want = c.file_left < file_piece ? static_cast<size_t>(c.file_left) : file_piece;
+    if (c.use_sendfile && sendfile) {
+        off_t off = static_cast<off_t>(c.file_off);
+        ssize_t n = sendfile(c.fd, c.file_fd, &off, want);
+        if (n > 0) {
+            c.file_off += static_cast<uint64_t>(n);
+            c.file_left -= static_cast<uint64_t>(n);
+            s.cnt.bytes_out += static_cast<uint64_t>(n);
+            c.last_ns = netapp::now_ns();
+            return io::done;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+            return io::wait;
+        }
+        if (n == 0) {
+            return io::fail;   // the file is shorter than fstat said
+        }
+        c.use_sendfile = false;   // ENOSYS, EINVAL: read() from here on
+        if (lseek(c.file_fd, static_cast<off_t>(c.file_off), SEEK_SET) < 0 && c.file_off) {
+            return io::fail;
+        }
+    }
+    ssize_t n = read(c.file_fd, c.out, want);
+    if (n <= 0) {
+        return io::fail;   // the length is promised: closing is all that is left
+    }
+    c.file_off += static_cast<uint64_t>(n);
+    c.file_left -= static_cast<uint64_t>(n);
+    c.out_len = static_cast<size_t>(n);
+    c.out_off = 0;
+    return io::done;
+}
+
+// The next piece of a file of unknown length: a chunk (RFC 9112 7.1), or
+// plain bytes up to the end of the file in HTTP/1.0.
+io stream_piece(conn& c) {
     if (c.file_eof) {
         drop_body(c);
         return io::done;
     }
     bool chunked = c.body == body_kind::file_chunked;
-    constexpr size_t hdr = 6;   // "1000\r\n": chunk-size may have leading zeros (RFC 9112 7.1)
+    constexpr size_t hdr = 6;   // "1000\r\n": chunk-size may have leading zeros
     char* data = c.out + (chunked ? hdr : 0);
     ssize_t n = read(c.file_fd, data, file_piece);
     if (n < 0) {
         return io::fail;
     }
+    c.out_off = 0;
     if (n == 0) {
         c.file_eof = true;
         if (!chunked) {
@@ -210,19 +214,17 @@ io file_piece_out(server& s, conn& c) {
         }
         memcpy(c.out, "0\r\n\r\n", 5);   // last-chunk, no trailers
         c.out_len = 5;
-        c.out_off = 0;
         return io::done;
     }
-    if (chunked) {
-        char size[hdr + 1];
-        snprintf(size, sizeof size, "%04x\r\n", static_cast<unsigned>(n));
-        memcpy(c.out, size, hdr);   // not snprintf into out: its NUL would land on the data
-        memcpy(c.out + hdr + n, "\r\n", 2);
-        c.out_len = hdr + static_cast<size_t>(n) + 2;
-    } else {
+    if (!chunked) {
         c.out_len = static_cast<size_t>(n);
+        return io::done;
     }
-    c.out_off = 0;
+    char size[hdr + 1];
+    snprintf(size, sizeof size, "%04x\r\n", static_cast<unsigned>(n));
+    memcpy(c.out, size, hdr);   // not snprintf into out: its NUL would land on the data
+    memcpy(c.out + hdr + n, "\r\n", 2);
+    c.out_len = hdr + static_cast<size_t>(n) + 2;
     return io::done;
 }
 
@@ -241,7 +243,7 @@ bool flush(server& s, conn& c) {
             r = send_bytes(s, c, c.mem, c.mem_len, &c.mem_off);
         } else if (c.body != body_kind::none) {
             c.out_off = c.out_len = 0;
-            r = file_piece_out(s, c);
+            r = c.body == body_kind::file ? sized_piece(s, c) : stream_piece(c);
         } else {
             c.out_off = c.out_len = 0;
             if (c.close_after) {

@@ -312,3 +312,29 @@ def test_status_json(guest):
     assert h["status"]["404"] >= 1 and h["status"]["200"] >= 1 and h["requests"] >= 2, h
     assert all(isinstance(line, str) for line in st["kernel_log"]) and st["kernel_log"]
     assert all(re.match(r"\[ *\d+\.\d{6}\] ", line) for line in st["kernel_log"]), st["kernel_log"]
+
+
+def test_expect_100_continue(guest):
+    code_ = r'''
+import socket, sys
+def head(s):
+    got = b""
+    while b"\r\n\r\n" not in got:
+        b = s.recv(1)
+        if not b:
+            break
+        got += b
+    return got
+s = socket.create_connection((sys.argv[1], 80), timeout=10)
+s.sendall(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+print(head(s).split(b"\r\n")[0].decode())
+s.sendall(b"hello")
+h = head(s)
+print(h.split(b"\r\n")[0].decode(), s.recv(5).decode())
+s = socket.create_connection((sys.argv[1], 80), timeout=10)
+s.sendall(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 20000\r\nExpect: 100-continue\r\n\r\n")
+print(head(s).split(b"\r\n")[0].decode())
+'''
+    r = host(guest, "/usr/bin/python3", "-c", code_, GUEST_IP)
+    assert r.stdout.decode().split("\n")[:3] == [
+        "HTTP/1.1 100 Continue", "HTTP/1.1 200 OK hello", "HTTP/1.1 413 Content Too Large"], r
