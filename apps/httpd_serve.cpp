@@ -122,7 +122,7 @@ int serve_echo(conn& c, const http::request& req) {
         return answer_page(c, 500, true, req.minor, false, nullptr, nullptr);
     }
     memcpy(copy, req.body.p, req.body.n);
-    static char type[128];
+    char type[128];   // the client's Content-Type, echoed back (copied into the head at once)
     size_t tn = req.content_type.n < sizeof type - 1 ? req.content_type.n : sizeof type - 1;
     if (tn) {
         memcpy(type, req.content_type.p, tn);
@@ -305,7 +305,8 @@ int64_t wall_now() {
 
 void queue_error(server& s, conn& c, int status) {
     (void)s;
-    answer_page(c, status, true, 1, false, nullptr, nullptr);
+    bool busy = status == 503;   // RFC 9110 10.2.3: when to try again
+    answer_page(c, status, true, 1, false, busy ? "Retry-After" : nullptr, busy ? "1" : nullptr);
 }
 
 int serve_request(server& s, conn& c, const http::request& req) {

@@ -1,3 +1,4 @@
+// host-only: builds its inputs with the host's C++ library (std::string).
 // httpd's request parser (apps/http/request.cpp, chunked.cpp, target.cpp):
 // every refusal with its status, pipelined requests, both body framings,
 // limits, and the request-target decoded to a path.

@@ -1,3 +1,4 @@
+// host-only: builds its inputs with the host's C++ library (std::string).
 // httpd's response side (apps/http/response.cpp, date.cpp, range.cpp,
 // conditional.cpp, mime.cpp): heads, dates in all three forms, single
 // ranges, validators and 304, media types.

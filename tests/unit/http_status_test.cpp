@@ -1,3 +1,4 @@
+// host-only: builds its inputs with the host's C++ library (std::string).
 // httpd's /status.json pieces (apps/http/json.cpp, procstat.cpp): JSON
 // escaping and structure, and the kernel's /proc text read into members.
 #include <CppUTest/TestHarness.h>
