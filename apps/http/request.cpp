@@ -277,6 +277,9 @@ int parse_head(const char* buf, size_t len, const limits& lim, request& req, siz
     if (req.chunked && req.has_length) {
         return 400;   // RFC 9112 6.3: smuggling-prone, refused and closed
     }
+    if (req.chunked && req.minor == 0) {
+        req.keep_alive = false;   // RFC 9112 6.1: faulty framing in HTTP/1.0, close after it
+    }
     return 0;
 }
 

@@ -107,6 +107,9 @@ TEST(http_request, keep_alive_rules) {
     CHECK_FALSE(p.req.keep_alive);
     parse(p, "GET / HTTP/1.1\r\nHost: a\r\nConnection: keep-alive\r\n\r\n");
     CHECK(p.req.keep_alive);
+    parse(p, "POST /echo HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+    CHECK(p.r.state == http::parse_state::complete);
+    CHECK_FALSE(p.req.keep_alive);
 }
 
 TEST(http_request, content_length_body_waits_for_all_of_it) {
