@@ -329,6 +329,19 @@ bool conn_open(server& s, conn& c, int fd, const struct sockaddr_in& peer, bool 
     return true;
 }
 
+// Listening off while accept() cannot take a connection (no descriptor,
+// no memory); sweep() turns it back on a tick later.
+void pause_listener(server& s, bool pause) {
+    if (s.listener_paused == pause) {
+        return;
+    }
+    struct epoll_event e = {};
+    e.events = pause ? 0 : EPOLLIN;
+    e.data.u32 = listener_tag;
+    epoll_ctl(s.epfd, EPOLL_CTL_MOD, s.lfd, &e);
+    s.listener_paused = pause;
+}
+
 conn* free_slot(server& s, bool reject) {
     int b = reject ? max_conns_limit : 0;
     int e = reject ? max_conns_limit + reject_slots : s.opt.max_conns;
@@ -346,7 +359,10 @@ void on_accept(server& s) {
         socklen_t plen = sizeof peer;
         int fd = accept4(s.lfd, reinterpret_cast<struct sockaddr*>(&peer), &plen, SOCK_NONBLOCK);
         if (fd < 0) {
-            return;   // EAGAIN: none left; others: try again next round
+            if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) {
+                pause_listener(s, true);   // EMFILE and the like: the queue stays, the loop must not spin on it
+            }
+            return;
         }
         ++s.cnt.accepted;
         conn* c = free_slot(s, false);
@@ -377,6 +393,7 @@ void sweep(server& s) {
     uint64_t now = netapp::now_ns();
     uint64_t header_ns = s.opt.header_timeout_s * ns_per_s;
     uint64_t idle_ns = s.opt.keepalive_s * ns_per_s;
+    pause_listener(s, false);
     for (auto& c : s.conns) {
         if (c.fd < 0) {
             continue;

@@ -62,6 +62,7 @@ struct server {
     options opt;
     counters cnt;
     int lfd = -1, epfd = -1;
+    bool listener_paused = false;
     conn conns[max_conns_limit + reject_slots];
     int active = 0;
     int64_t started_wall = -1;   // seconds since 1970 when httpd started, if the clock knows
