@@ -96,7 +96,15 @@ void log_request(server& s, const conn& c, const http::request* req, int status)
         printf("httpd: %s \"%.*s %.*s %.*s\" %d\n", c.peer, static_cast<int>(req->method_name.n),
                req->method_name.p, tn, req->target.p, static_cast<int>(req->version.n), req->version.p, status);
     } else {
-        printf("httpd: %s \"-\" %d\n", c.peer, status);
+        // A refused request: what came of its first line, printable.
+        char line[81];
+        size_t n = 0;
+        for (; n < c.in_len && n < sizeof line - 1 && c.in[n] != '\r' && c.in[n] != '\n'; ++n) {
+            unsigned char ch = static_cast<unsigned char>(c.in[n]);
+            line[n] = ch >= 0x20 && ch < 0x7f && ch != '"' ? static_cast<char>(ch) : '?';
+        }
+        line[n] = '\0';
+        printf("httpd: %s \"%s\" %d\n", c.peer, n ? line : "-", status);
     }
     fflush(stdout);
 }

@@ -182,6 +182,8 @@ def test_errors(guest):
     assert code(guest, "-X", "BREW", URL + "/") == "501"
     assert code(guest, URL + "/" + "a" * 3000) == "414"
     assert code(guest, "-H", "X-Big: " + "b" * 5000, URL + "/") == "431"
+    guest.expect(r'httpd: 10\.0\.6\.1:\d+ "GET /a{70,}" 414', timeout=10)   # refused: its first line, cut
+    guest.expect(r'httpd: 10\.0\.6\.1:\d+ "GET / HTTP/1\.1" 431', timeout=10)
     assert code(guest, "--path-as-is", URL + "/../cmdline") == "400"
     assert code(guest, URL + "/%2e%2e/cmdline") == "400"
     assert code(guest, URL + "/a%00b") == "400"
