@@ -15,7 +15,7 @@ list(APPEND HOST_PORTABLE
   ${CMAKE_SOURCE_DIR}/drivers/net/pcnet32.cpp
   # libc's DNS message codec: pure byte work, tested hard here.
   ${CMAKE_SOURCE_DIR}/libc/resolv/dns_msg.cpp)
-# httpd's protocol code (parser, response helpers, JSON): portable app logic.
+# httpd's protocol code (parser, response heads, JSON): portable app logic.
 file(GLOB HOST_HTTP CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/apps/http/*.cpp)
 list(APPEND HOST_PORTABLE ${HOST_HTTP})
 
