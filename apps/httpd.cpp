@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -37,7 +38,10 @@ constexpr uint64_t ns_per_s = 1000000000u;
 constexpr uint64_t drain_ns = 2 * ns_per_s;   // how long a closing connection may take to send its FIN
 constexpr int tick_ms = 250;
 
+// A connection's input buffer starts with room for a header section and
+// grows, for a body, up to in_capacity (chunk framing included).
 size_t in_capacity(const options& o) { return o.lim.max_header + 2 * o.lim.max_body + 1024; }
+size_t in_initial(const options& o) { return o.lim.max_header + 512; }
 
 bool pending_output(const conn& c) { return c.out_off < c.out_len || c.body != body_kind::none; }
 
@@ -122,7 +126,7 @@ void process(server& s, conn& c) {
             return;
         }
         if (r.state == http::parse_state::incomplete) {
-            if (c.in_len == c.in_cap) {
+            if (c.in_len == in_capacity(s.opt)) {
                 // Chunk framing that outgrew the buffer before the content did.
                 queue_error(s, c, r.head_done ? 413 : 431);
                 log_request(s, c, nullptr, r.head_done ? 413 : 431);
@@ -290,6 +294,15 @@ void on_readable(server& s, conn& c) {
         }
         return;
     }
+    if (c.in_len == c.in_cap && c.in_cap && c.in_cap < in_capacity(s.opt)) {
+        char* bigger = static_cast<char*>(realloc(c.in, in_capacity(s.opt)));
+        if (!bigger) {
+            conn_close(s, c);
+            return;
+        }
+        c.in = bigger;
+        c.in_cap = in_capacity(s.opt);
+    }
     if (c.in_len < c.in_cap) {
         ssize_t n = recv(c.fd, c.in + c.in_len, c.in_cap - c.in_len, 0);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
@@ -314,7 +327,7 @@ bool conn_open(server& s, conn& c, int fd, const struct sockaddr_in& peer, bool 
     c = conn{};
     c.fd = fd;
     c.reject_only = reject_only;
-    c.in_cap = reject_only ? 0 : in_capacity(s.opt);
+    c.in_cap = reject_only ? 0 : in_initial(s.opt);
     c.in = reject_only ? nullptr : static_cast<char*>(malloc(c.in_cap));
     c.out = static_cast<char*>(malloc(out_cap));
     const uint8_t* a = reinterpret_cast<const uint8_t*>(&peer.sin_addr.s_addr);
@@ -351,8 +364,8 @@ void pause_listener(server& s, bool pause) {
 }
 
 conn* free_slot(server& s, bool reject) {
-    int b = reject ? max_conns_limit : 0;
-    int e = reject ? max_conns_limit + reject_slots : s.opt.max_conns;
+    int b = reject ? s.opt.max_conns : 0;
+    int e = reject ? s.nslots : s.opt.max_conns;
     for (int i = b; i < e; ++i) {
         if (s.conns[i].fd < 0) {
             return &s.conns[i];
@@ -402,7 +415,8 @@ void sweep(server& s) {
     uint64_t header_ns = s.opt.header_timeout_s * ns_per_s;
     uint64_t idle_ns = s.opt.keepalive_s * ns_per_s;
     pause_listener(s, false);
-    for (auto& c : s.conns) {
+    for (int i = 0; i < s.nslots; ++i) {
+        conn& c = s.conns[i];
         if (c.fd < 0) {
             continue;
         }
@@ -425,6 +439,15 @@ void sweep(server& s) {
         } else if (!c.in_len && now - c.last_ns > idle_ns) {
             conn_close(s, c);
         }
+    }
+}
+
+// Room for n descriptors: RLIMIT_NOFILE's soft limit raised toward the hard one.
+void raise_fd_limit(int n) {
+    struct rlimit r;
+    if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < static_cast<rlim_t>(n)) {
+        r.rlim_cur = static_cast<rlim_t>(n) < r.rlim_max ? static_cast<rlim_t>(n) : r.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &r);
     }
 }
 
@@ -495,10 +518,18 @@ int run(server& s, int argc, char** argv) {
         root[--rl] = '\0';
     }
     s.opt.docroot = root;
+    s.nslots = s.opt.max_conns + reject_slots;
+    s.conns = static_cast<conn*>(malloc(sizeof(conn) * static_cast<size_t>(s.nslots)));
+    if (s.conns) {
+        for (int i = 0; i < s.nslots; ++i) {
+            new (&s.conns[i]) conn;
+        }
+    }
+    raise_fd_limit(2 * s.opt.max_conns + reject_slots + 16);
     s.body_buf = static_cast<char*>(malloc(s.opt.lim.max_body));
     s.scratch_cap = 20480;   // the kernel log (16 KiB) and the largest /proc file
     s.scratch = static_cast<char*>(malloc(s.scratch_cap));
-    if (!s.body_buf || !s.scratch) {
+    if (!s.conns || !s.body_buf || !s.scratch) {
         fprintf(stderr, "httpd: no memory\n");
         return 1;
     }
@@ -550,11 +581,12 @@ int httpd_main(int argc, char** argv) {
     }
     auto* s = new (mem) server;
     int rc = run(*s, argc, argv);
-    for (auto& c : s->conns) {
-        if (c.fd >= 0) {
-            conn_close(*s, c);
+    for (int i = 0; i < s->nslots; ++i) {
+        if (s->conns[i].fd >= 0) {
+            conn_close(*s, s->conns[i]);
         }
     }
+    free(s->conns);
     if (s->lfd >= 0) {
         close(s->lfd);
     }

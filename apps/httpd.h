@@ -9,7 +9,7 @@
 
 namespace httpd {
 
-constexpr int max_conns_limit = 26;   // 64 descriptors: a socket and a file each, the rest for the server
+constexpr int max_conns_limit = 4096;  // -c; RLIMIT_NOFILE is raised to fit a socket and a file each
 constexpr int reject_slots = 4;       // extra connections that only get a 503
 constexpr size_t out_cap = 8192;      // a head plus one piece of a file
 constexpr size_t file_piece = 4096;   // bytes read (or sent) from a file at a time
@@ -19,7 +19,7 @@ struct options {
     const char* docroot = "/www";
     int port = 80;
     bool verbose = false;
-    int max_conns = 24;
+    int max_conns = 64;
     unsigned header_timeout_s = 10;   // a request must be all in by then (408)
     unsigned keepalive_s = 15;        // an idle persistent connection is closed after
     http::limits lim;
@@ -63,7 +63,8 @@ struct server {
     counters cnt;
     int lfd = -1, epfd = -1;
     bool listener_paused = false;
-    conn conns[max_conns_limit + reject_slots];
+    conn* conns = nullptr;       // max_conns, then reject_slots that only answer 503
+    int nslots = 0;
     int active = 0;
     int64_t started_wall = -1;   // seconds since 1970 when httpd started, if the clock knows
     uint64_t started_ns = 0;
