@@ -105,6 +105,16 @@ int answer_owned(conn& c, const http::request& req, char* data, size_t len, cons
     return 200;
 }
 
+// OPTIONS (RFC 9110 9.3.7): what the target allows, no content.
+int answer_options(conn& c, const http::request& req, const char* allow) {
+    http::head_writer w(c.out, out_cap);
+    common_fields(w, 204, !req.keep_alive, req.minor);
+    w.field("Allow", "%s", allow);
+    finish_head(c, w);
+    c.close_after = !req.keep_alive;
+    return 204;
+}
+
 int serve_status(server& s, conn& c, const http::request& req, bool head) {
     size_t cap = 32768;
     char* buf = static_cast<char*>(malloc(cap));
@@ -314,27 +324,33 @@ int serve_request(server& s, conn& c, const http::request& req) {
     c.use_sendfile = true;
     bool head = req.meth == http::method::head;
     bool get_or_head = head || req.meth == http::method::get;
+    bool closing = !req.keep_alive;
     if (req.meth == http::method::unknown) {
-        return answer_page(c, 501, !req.keep_alive, req.minor, false, nullptr, nullptr);   // RFC 9110 9.1
+        return answer_page(c, 501, closing, req.minor, false, nullptr, nullptr);   // RFC 9110 9.1
+    }
+    if (req.meth == http::method::options && req.target.eq("*")) {
+        return answer_options(c, req, "GET, HEAD, POST, OPTIONS");   // the server as a whole (RFC 9110 9.3.7)
+    }
+    if (req.meth == http::method::connect) {
+        return answer_page(c, 405, closing, req.minor, false, "Allow", "GET, HEAD, OPTIONS");   // not a proxy
     }
     http::target_path t;
     if (int st = http::decode_target(req.target, t)) {
         return answer_page(c, st, true, req.minor, head, nullptr, nullptr);
     }
-    if (strcmp(t.path, "/status.json") == 0) {
-        if (!get_or_head) {
-            return answer_page(c, 405, !req.keep_alive, req.minor, false, "Allow", "GET, HEAD");
-        }
-        return serve_status(s, c, req, head);
+    bool echo = strcmp(t.path, "/echo") == 0;
+    const char* allow = echo ? "POST, OPTIONS" : "GET, HEAD, OPTIONS";
+    if (req.meth == http::method::options) {
+        return answer_options(c, req, allow);
     }
-    if (strcmp(t.path, "/echo") == 0) {
-        if (req.meth != http::method::post) {
-            return answer_page(c, 405, !req.keep_alive, req.minor, head, "Allow", "POST");
-        }
+    if (echo ? req.meth != http::method::post : !get_or_head) {
+        return answer_page(c, 405, closing, req.minor, head, "Allow", allow);
+    }
+    if (echo) {
         return serve_echo(c, req);
     }
-    if (!get_or_head) {
-        return answer_page(c, 405, !req.keep_alive, req.minor, false, "Allow", "GET, HEAD");
+    if (strcmp(t.path, "/status.json") == 0) {
+        return serve_status(s, c, req, head);
     }
     return serve_file(s, c, req, t.path, head);
 }

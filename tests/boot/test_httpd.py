@@ -177,8 +177,14 @@ def test_errors(guest):
     assert code(guest, URL + "/net/nothing") == "404"
     r = curl(guest, "-i", "-X", "DELETE", URL + "/")
     status, f, _ = head_fields(r)
-    assert status == 405 and f["allow"] == "GET, HEAD", r
-    assert code(guest, "-X", "GET", URL + "/echo") == "405"
+    assert status == 405 and f["allow"] == "GET, HEAD, OPTIONS", r
+    status, f, _ = head_fields(curl(guest, "-i", "-X", "GET", URL + "/echo"))
+    assert status == 405 and f["allow"] == "POST, OPTIONS", f
+    assert code(guest, "-X", "POST", "-d", "x", URL + "/status.json") == "405"
+    status, f, body = head_fields(curl(guest, "-i", "-X", "OPTIONS", URL + "/echo"))
+    assert status == 204 and f["allow"] == "POST, OPTIONS" and body == b"", f
+    assert raw_exchange(guest, b"OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").startswith(
+        b"HTTP/1.1 204 No Content\r\n")
     assert code(guest, "-X", "BREW", URL + "/") == "501"
     assert code(guest, URL + "/" + "a" * 3000) == "414"
     assert code(guest, "-H", "X-Big: " + "b" * 5000, URL + "/") == "431"
