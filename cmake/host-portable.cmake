@@ -15,6 +15,9 @@ list(APPEND HOST_PORTABLE
   ${CMAKE_SOURCE_DIR}/drivers/net/pcnet32.cpp
   # libc's DNS message codec: pure byte work, tested hard here.
   ${CMAKE_SOURCE_DIR}/libc/resolv/dns_msg.cpp)
+# httpd's protocol code (parser, response heads, JSON): portable app logic.
+file(GLOB HOST_HTTP CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/apps/http/*.cpp)
+list(APPEND HOST_PORTABLE ${HOST_HTTP})
 
 file(GLOB HOST_STUBS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/host/*.cpp)
 

@@ -53,8 +53,15 @@ add_library(mipsnet_kernel OBJECT ${MIPSNET_TARGET_SOURCES} ${MIPSNET_PORTABLE_S
 target_link_libraries(mipsnet_kernel PUBLIC mipsnet_flags)
 add_dependencies(mipsnet_kernel newlib)
 
-file(GLOB MIPSNET_APP_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/apps/*.cpp)
-add_library(mipsnet_apps OBJECT ${MIPSNET_APP_SOURCES})
+file(GLOB MIPSNET_APP_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/apps/*.cpp ${CMAKE_SOURCE_DIR}/apps/http/*.cpp)
+# httpd's dashboard, built in for a root filesystem without /www/index.html.
+set(HTTPD_INDEX ${CMAKE_SOURCE_DIR}/rootfs/www/index.html)
+set(HTTPD_INDEX_CPP ${CMAKE_BINARY_DIR}/generated/httpd_index_html.cpp)
+add_custom_command(OUTPUT ${HTTPD_INDEX_CPP}
+  COMMAND ${CMAKE_COMMAND} -DIN=${HTTPD_INDEX} -DOUT=${HTTPD_INDEX_CPP} -DSYM=httpd_index_html
+          -P ${CMAKE_SOURCE_DIR}/cmake/embed.cmake
+  DEPENDS ${HTTPD_INDEX} ${CMAKE_SOURCE_DIR}/cmake/embed.cmake VERBATIM)
+add_library(mipsnet_apps OBJECT ${MIPSNET_APP_SOURCES} ${HTTPD_INDEX_CPP})
 target_link_libraries(mipsnet_apps PUBLIC mipsnet_flags)
 add_dependencies(mipsnet_apps newlib)
 

@@ -149,7 +149,24 @@ def tcp_corpus():
     write("fuzz_tcp", "connect", bytes([6, 1]) + struct.pack(">I", 5000) + tcp_seg(1, S | A) + TCP_TICK(100))
 
 
+# fuzz_http: raw requests as a client sends them, alone and pipelined.
+def http_corpus():
+    get = b"GET /index.html?x=1 HTTP/1.1\r\nHost: guest\r\nUser-Agent: curl/7.88\r\nAccept: */*\r\n\r\n"
+    write("fuzz_http", "get", get)
+    write("fuzz_http", "conditional_range", b"GET / HTTP/1.1\r\nHost: g\r\nRange: bytes=10-99\r\n"
+          b"If-Range: \"1-64-2ebc98a1\"\r\nIf-None-Match: W/\"a\", \"1-64-2ebc98a1\"\r\n"
+          b"If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n")
+    write("fuzz_http", "post_length", b"POST /echo HTTP/1.1\r\nHost: g\r\nContent-Length: 5\r\n"
+          b"Expect: 100-continue\r\n\r\nhello")
+    write("fuzz_http", "post_chunked", b"POST /echo HTTP/1.1\r\nHost: g\r\nTransfer-Encoding: chunked\r\n\r\n"
+          b"5;ext=v\r\nhello\r\n3\r\nabc\r\n0\r\nTrailer: x\r\n\r\n")
+    write("fuzz_http", "pipelined", get + b"HEAD /a%20b HTTP/1.1\r\nHost: g\r\n\r\n"
+          b"GET http://g/x HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+    write("fuzz_http", "suffix_range_lf", b"\r\nGET /v HTTP/1.1\nHost: g\nRange: bytes=-20\n\n")
+
+
 if __name__ == "__main__":
+    http_corpus()
     tcp_corpus()
     syscall_corpus()
     frame_corpus()
