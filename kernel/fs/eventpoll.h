@@ -19,6 +19,7 @@ bool is_file_epoll(const file* f);
 unsigned epitems_in_use();          // system-wide, for leak checks
 
 // Linux's max_user_watches, fixed: EPOLL_CTL_ADD past it is ENOSPC.
-constexpr unsigned EP_MAX_WATCHES = 1024;
+// Items are allocated as they are added; the cap is one per possible file.
+constexpr unsigned EP_MAX_WATCHES = 32768;
 // Linux's EP_MAX_NESTS: epoll sets inside epoll sets, at most this deep.
 constexpr int EP_MAX_NESTS = 4;

@@ -8,9 +8,12 @@
 #include "kernel/fs/pool.h"
 
 namespace {
-// Linux sizes these from RAM (files-max); fixed here until kmem_cache.
-constexpr size_t NR_FILE = 256;
-constexpr size_t NR_INODE = 128;
+// System-wide caps (Linux's files-max, sized from RAM there). Each object
+// is kmalloc'd only when used, so the caps cost nothing until reached; they
+// allow a server its tens of thousands of sockets, and kmalloc failing
+// first still answers ENFILE.
+constexpr size_t NR_FILE = 32768;
+constexpr size_t NR_INODE = 32768;
 object_pool<file, NR_FILE> file_pool;
 object_pool<inode, NR_INODE> inode_pool;
 unsigned long last_ino;

@@ -9,6 +9,8 @@
 #include "kernel/fs/proc.h"
 #include "kernel/irq.h"
 #include "kernel/mm/brk.h"
+#include "kernel/mm/page_alloc.h"
+#include "kernel/mm/slab.h"
 #include "kernel/sched/sched.h"
 #include "kernel/time.h"
 #include "kernel/uapi/errno.h"
@@ -145,6 +147,10 @@ int meminfo_show(seq_file* m, void*) {
     seq_printf(m, "%-16s%8lu kB\n", "MemAvailable:", free_kb);
     seq_printf(m, "%-16s%8lu kB\n", "AppHeap:",
                static_cast<unsigned long>((mm::brk_current() - mm::brk_start()) / 1024));
+    // The kernel's side: pages the buddy allocator has free, and what
+    // slabs and large kmallocs hold (sockets, skbs, tables).
+    seq_printf(m, "%-16s%8lu kB\n", "KernelFree:", nr_free_pages() * (mm::PAGE_SIZE / 1024));
+    seq_printf(m, "%-16s%8lu kB\n", "Slab:", (nr_slab_pages() + nr_kmalloc_large_pages()) * (mm::PAGE_SIZE / 1024));
     seq_printf(m, "%-16s%8u\n", "OpenFiles:", files_in_use());
     return 0;
 }

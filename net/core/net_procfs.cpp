@@ -1,5 +1,5 @@
-// /proc/net/dev, /proc/net/sockstat and /proc/net/protocols (Linux's
-// net/core/net-procfs.c, net/ipv4/proc.c sockstat, net/core/sock.c).
+// /proc/net/dev and /proc/net/protocols (Linux's net/core/net-procfs.c,
+// net/core/sock.c); /proc/net/sockstat is TCP's (net/ipv4/tcp_proc.cpp).
 #include "net/core/net_procfs.h"
 
 #include "kernel/fs/namei.h"
@@ -36,11 +36,6 @@ int dev_seq_show(seq_file* m, void*) {
     return 0;
 }
 
-int sockstat_seq_show(seq_file* m, void*) {
-    seq_printf(m, "sockets: used %u\n", sockets_in_use());
-    return 0;
-}
-
 void proto_line(const proto& p, void* arg) {
     auto* m = static_cast<seq_file*>(arg);
     seq_printf(m, "%-9s %4u %6d\n", p.name, static_cast<unsigned>(p.obj_size), p.inuse);
@@ -73,11 +68,10 @@ void dev_proc_init() {
     if (!net) {
         return;
     }
-    for (const char* name : {"dev", "sockstat", "protocols"}) {
+    for (const char* name : {"dev", "protocols"}) {
         remove_proc_entry(name, net);   // host tests start over
     }
     proc_create_single("dev", 0444, net, dev_seq_show);
-    proc_create_single("sockstat", 0444, net, sockstat_seq_show);
     proc_create_single("protocols", 0444, net, proto_seq_show);
     netfault_proc_init();
 }

@@ -636,9 +636,16 @@ void tcp_close(struct sock* sk, long) {
         }
     }
     sock_orphan(sk);
+    uint8_t state = sk->sk_state;
     release_sock(sk);   // what the backlog holds runs now, as an orphan's
     {
         bh_guard bh;
+        if (state != TCP_CLOSE && sk->sk_state == TCP_CLOSE) {
+            // The backlog brought the last ACK (LAST_ACK, CLOSING) or a RST:
+            // tcp_done freed the orphan already (Linux's "already destroyed").
+            sock_put(sk);
+            return;
+        }
         if (sk->sk_state == TCP_FIN_WAIT2) {
             if (tp->linger2 < 0) {
                 tcp_send_active_reset(sk);
@@ -648,8 +655,7 @@ void tcp_close(struct sock* sk, long) {
                 unsigned long tmo = tp->linger2 ? static_cast<unsigned long>(tp->linger2) * HZ : sysctl_tcp.fin_timeout;
                 inet_csk_reset_keepalive_timer(sk, tmo);
             }
-        }
-        if (sk->sk_state == TCP_CLOSE) {
+        } else if (sk->sk_state == TCP_CLOSE) {
             tcp_done(sk);   // no timers left: freed now
         }
     }

@@ -95,7 +95,7 @@ void tcp_proc_init() {
     if (proc_dir_entry* net = proc_net_dir()) {
         remove_proc_entry("tcp", net);
         proc_create_single("tcp", 0444, net, tcp4_seq_show);
-        remove_proc_entry("sockstat", net);   // net/core's has no TCP line
+        remove_proc_entry("sockstat", net);
         proc_create_single("sockstat", 0444, net, sockstat_seq_show);
     }
 }

@@ -15,11 +15,11 @@ class Qemu:
     """One QEMU run: output is collected by a thread; expect() searches it."""
 
     def __init__(self, append="", kernel=KERNEL, net=("-nic", "none"), extra=(), wrapper=(),
-                 semihosting=True):
+                 semihosting=True, mem="128"):
         # semihosting=False for a Linux kernel: with it, QEMU's Malta loader
         # passes no initrd to Linux ("Initrd not found or empty").
         cmd = list(wrapper) + [
-            "qemu-system-mipsel", "-M", "malta", "-m", "128", "-nographic", "-vga", "none",
+            "qemu-system-mipsel", "-M", "malta", "-m", str(mem), "-nographic", "-vga", "none",
             "-no-reboot", *(["-semihosting"] if semihosting else []), *net, *extra,
             "-kernel", kernel, "-append", append,
         ]
