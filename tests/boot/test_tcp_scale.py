@@ -55,8 +55,12 @@ for start in range(0, n, 250):
     socks.extend(batch)
 print(f"held {len(socks)} in {time.time() - t0:.1f} s", flush=True)
 sys.stdin.readline()
-for s in socks:
-    s.close()
+# Closed in batches, as they were opened: 10,000 FINs at once would only
+# overrun the NIC's receive ring and wait on the host's FIN retransmissions.
+for start in range(0, len(socks), 250):
+    for s in socks[start:start + 250]:
+        s.close()
+    time.sleep(0.2)
 print("closed", flush=True)
 '''
 
