@@ -2,10 +2,11 @@
 // in one process: echo (RFC 862, port 7), discard (RFC 863, port 9) and
 // chargen (RFC 864, port 19). Every socket is non-blocking and one epoll
 // loop serves all the connections (thousands: the cost is per ready
-// socket, and a discard connection holds no buffer), each with its own
-// small state allocated at accept: echo
-// keeps what it could not write yet and reads no more while that buffer is
-// full (the peer's sends then wait on TCP's window: nothing is lost).
+// socket), each with its own small state allocated at accept; only
+// chargen's buffer comes with it, echo's with its first bytes, discard
+// holds none. Echo keeps what it could not write yet and reads no more
+// while that buffer is full (the peer's sends then wait on TCP's window:
+// nothing is lost).
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -130,8 +131,10 @@ conn* conn_new(inetd& d, int fd, service svc, const struct sockaddr_in& from) {
         return nullptr;
     }
     void* mem = malloc(sizeof(conn));   // apps have malloc, not operator new
-    char* buf = svc == service::discard ? nullptr : static_cast<char*>(malloc(CONN_BUF));
-    if (!mem || (svc != service::discard && !buf)) {
+    // Only chargen needs its buffer at once; echo takes one with its first
+    // bytes, so an idle connection costs the conn alone.
+    char* buf = svc == service::chargen ? static_cast<char*>(malloc(CONN_BUF)) : nullptr;
+    if (!mem || (svc == service::chargen && !buf)) {
         free(mem);
         free(buf);
         return nullptr;
@@ -238,6 +241,10 @@ bool read_in(inetd& d, conn& c) {
         char* to = d.scratch;
         size_t room = sizeof d.scratch;
         if (c.svc == service::echo) {
+            if (!c.buf && !(c.buf = static_cast<char*>(malloc(CONN_BUF)))) {
+                conn_close(d, c, "no memory");
+                return false;
+            }
             if (c.off > 0 && c.off == c.len) {
                 c.off = c.len = 0;
             } else if (c.off > 0 && c.len == CONN_BUF) {

@@ -80,6 +80,11 @@ class Netns:
         """Run a /usr/bin/python3 script inside the namespace; its stdout."""
         return self.run("/usr/bin/python3", "-c", script, *map(str, args), timeout=timeout)
 
+    def popen_python(self, script, *args):
+        """The same, started: a Popen with text pipes to its stdin and stdout."""
+        return subprocess.Popen(self.cmd("/usr/bin/python3", "-c", script, *map(str, args)),
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
     def qemu(self, append, kernel, **kw):
         """Start a QEMU Malta on tap0 (pcnet, no option ROM) inside the
         namespace; killed when the namespace goes."""
@@ -281,6 +286,99 @@ def tcp_rate(ns, direction, address=GUEST, port=None, seconds=5):
     port = port or (DISCARD_PORT if direction == "send" else SOURCE_PORT)
     r = json.loads(ns.python(TCP_XFER, direction, address, port, seconds, timeout=seconds + 60))
     return r["bytes"] / r["seconds"]
+
+
+# Connections per second to an echo server: connect, one byte each way,
+# close, one after another for SECONDS. Prints {"conns": N, "seconds": S}.
+TCP_CPS = r'''
+import json, socket, sys, time
+addr, port, secs = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+n, t0 = 0, time.monotonic()
+while time.monotonic() - t0 < secs:
+    s = socket.create_connection((addr, port), timeout=10)
+    s.sendall(b"x")
+    assert s.recv(1) == b"x"
+    s.close()
+    n += 1
+print(json.dumps({"conns": n, "seconds": time.monotonic() - t0}))
+'''
+
+# One connection to an echo server, TCP_NODELAY: COUNT one-byte requests,
+# each waiting for its answer. Prints {"rtts": [ms, ...]} after 10 warm-ups.
+TCP_RTT = r'''
+import json, socket, sys, time
+addr, port, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+s = socket.create_connection((addr, port), timeout=10)
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+rtts = []
+for i in range(count + 10):
+    t = time.perf_counter()
+    s.sendall(b"x")
+    assert s.recv(1) == b"x"
+    if i >= 10:
+        rtts.append((time.perf_counter() - t) * 1000)
+s.close()
+print(json.dumps({"rtts": rtts}))
+'''
+
+# Opens N connections to PORT (all accepted: the server's accept loop took
+# them), prints "held", holds them until a line on stdin, closes them.
+TCP_HOLD = r'''
+import resource, socket, sys, time
+addr, port, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+resource.setrlimit(resource.RLIMIT_NOFILE, (n + 100, n + 100))
+socks = []
+for i in range(n):
+    socks.append(socket.create_connection((addr, port), timeout=30))
+    if i % 100 == 99:
+        time.sleep(0.05)
+print("held", flush=True)
+sys.stdin.readline()
+for s in socks:
+    s.close()
+'''
+
+
+def tcp_cps(ns, address=GUEST, port=ECHO_PORT, seconds=5):
+    """Connections a second, each: connect, 1 byte each way, close."""
+    r = json.loads(ns.python(TCP_CPS, address, port, seconds, timeout=seconds + 60))
+    return r["conns"] / r["seconds"]
+
+
+def tcp_rtts(ns, address=GUEST, port=ECHO_PORT, count=200):
+    """Round trips (ms) of a 1-byte request and its answer on one connection."""
+    return json.loads(ns.python(TCP_RTT, address, port, count, timeout=120))["rtts"]
+
+
+def free_kb(q, kind):
+    """The guest's free memory in kB from its console: Linux's MemFree;
+    mipsnet's kernel pages free plus the apps' heap room."""
+    if kind == "linux":
+        q.send("grep MemFree: /proc/meminfo\n")
+        return int(q.expect(r"MemFree: +(\d+) kB", 20).group(1))
+    text = q.run("cat /proc/meminfo")
+    kernel = int(re.search(r"^KernelFree: +(\d+) kB", text, re.M).group(1))
+    heap = int(re.search(r"^MemFree: +(\d+) kB", text, re.M).group(1))
+    return kernel + heap
+
+
+def memory_per_connection(ns, q, kind, address=GUEST, port=ECHO_PORT, n=1000):
+    """Bytes of guest memory each of N idle established connections (to the
+    echo server, accepted, nothing sent) holds, from free memory before and
+    while they are held."""
+    before = free_kb(q, kind)
+    holder = ns.popen_python(TCP_HOLD, address, port, n)
+    try:
+        line = holder.stdout.readline()
+        if line.strip() != "held":
+            raise RuntimeError(f"holding {n} connections: {line!r}")
+        time.sleep(2)   # the server's accept loop catches up
+        during = free_kb(q, kind)
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+    finally:
+        holder.wait(timeout=120)
+    return (before - during) * 1024 / n
 
 
 def median(xs):

@@ -10,8 +10,12 @@ address, and for each boot it measures:
   - UDP request/response RTT against a UDP echo (mipsnet's udpecho app,
     the peer's /bin/udpecho; 100 x 64 octets, one in flight),
   - TCP throughput host->guest and guest->host (discard port 9, source
-    port 19), where the guest listens on them ("-" where not: mipsnet
-    has no TCP discard/chargen service yet).
+    port 19), where the guest listens on them,
+  - against the TCP echo on port 7 (mipsnet's inetd, the peer's tcpecho,
+    both one epoll loop): connections per second (connect, 1 byte each
+    way, close), the RTT of a 1-byte request and its answer, and the
+    memory each of 1000 idle established connections holds (free memory
+    before and while they are held).
 Prints medians over all boots and the ratio mipsnet/Linux (time: below 1
 is mipsnet faster; throughput: above 1 is). Run as root.
 Usage: bench/peer_boot.py [--boots N] [--tcp-seconds S] [--kernel KERNEL.elf]"""
@@ -41,6 +45,10 @@ def one_boot(kind, images, kernel, tcp_seconds):
                                      ("TCP guest->host (MB/s)", "recv", lp.SOURCE_PORT)):
             if lp.tcp_listening(ns, port=port):
                 r[key] = [lp.tcp_rate(ns, direction, seconds=tcp_seconds) / 1e6]
+        if lp.tcp_listening(ns, port=lp.ECHO_PORT):
+            r["TCP connections/s"] = [lp.tcp_cps(ns, seconds=tcp_seconds)]
+            r["TCP RTT 1 B (ms)"] = lp.tcp_rtts(ns)
+            r["memory/connection (B)"] = [lp.memory_per_connection(ns, q, kind)]
         return r
 
 

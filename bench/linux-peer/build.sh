@@ -91,6 +91,8 @@ cp "$here/discard" "$here/source" "$rootfs/bin/"
 chmod 755 "$rootfs/init" "$rootfs/bin/discard" "$rootfs/bin/source"
 # busybox has no UDP echo: a small static one from Debian's cross compiler.
 mipsel-linux-gnu-gcc -static -Os -s -Wall -o "$rootfs/bin/udpecho" "$here/udpecho.c"
+# Nor a TCP echo that serves many connections from one process.
+mipsel-linux-gnu-gcc -static -Os -s -Wall -o "$rootfs/bin/tcpecho" "$here/tcpecho.c"
 # CONFIG_PCNET32=m and CONFIG_MII=m: both modules go in, mii first (pcnet32's
 # depends=mii). busybox insmod takes no compressed modules.
 kmod="$pkg/lib/modules/$release/kernel/drivers/net"
