@@ -2,11 +2,11 @@
 // in one process: echo (RFC 862, port 7), discard (RFC 863, port 9) and
 // chargen (RFC 864, port 19). Every socket is non-blocking and one epoll
 // loop serves all the connections (thousands: the cost is per ready
-// socket), each with its own small state allocated at accept; only
-// chargen's buffer comes with it, echo's with its first bytes, discard
-// holds none. Echo keeps what it could not write yet and reads no more
-// while that buffer is full (the peer's sends then wait on TCP's window:
-// nothing is lost).
+// socket), each with its own small state allocated at accept; echo's
+// buffer comes with its first bytes, discard holds none, and chargen sends
+// from one shared copy of the pattern. Echo keeps what it could not write
+// yet and reads no more while that buffer is full (the peer's sends then
+// wait on TCP's window: nothing is lost).
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -47,10 +47,10 @@ struct conn {   // trivially destructible: freed with free()
     service svc = service::echo;
     struct sockaddr_in peer = {};
     unsigned long long in = 0, out = 0;
-    char* buf = nullptr;     // echo: bytes read, not yet written back; chargen: the pattern ahead
+    char* buf = nullptr;     // echo: bytes read, not yet written back
     size_t off = 0, len = 0; // buf[off, len) is still to be written
     bool read_eof = false;   // the peer half-closed: echo drains buf, then closes
-    unsigned line = 0;       // chargen: the line being made (its first character)
+    size_t pos = 0;          // chargen: where in the pattern's cycle the stream is
 };
 
 // A listener's epoll tag: its service, told apart from a conn* by the
@@ -131,22 +131,15 @@ conn* conn_new(inetd& d, int fd, service svc, const struct sockaddr_in& from) {
         return nullptr;
     }
     void* mem = malloc(sizeof(conn));   // apps have malloc, not operator new
-    // Only chargen needs its buffer at once; echo takes one with its first
-    // bytes, so an idle connection costs the conn alone.
-    char* buf = svc == service::chargen ? static_cast<char*>(malloc(CONN_BUF)) : nullptr;
-    if (!mem || (svc == service::chargen && !buf)) {
-        free(mem);
-        free(buf);
+    if (!mem) {
         return nullptr;
     }
     auto* c = new (mem) conn;
     c->fd = fd;
     c->svc = svc;
     c->peer = from;
-    c->buf = buf;
     c->events = conn_events(*c);
     if (!watch(d, EPOLL_CTL_ADD, fd, c->events, c)) {
-        free(buf);
         free(mem);
         return nullptr;
     }
@@ -183,20 +176,44 @@ void accept_all(inetd& d, const listener& l) {
     }
 }
 
-// The next lines of the pattern into the free part of buf.
-void chargen_fill(conn& c) {
-    if (c.off == c.len) {
-        c.off = c.len = 0;
-    }
-    while (c.len + CHARGEN_LINE + 2 <= CONN_BUF) {
-        char* p = c.buf + c.len;
-        for (int i = 0; i < CHARGEN_LINE; ++i) {
-            p[i] = static_cast<char>(' ' + (c.line + static_cast<unsigned>(i)) % CHARGEN_CHARS);
+// RFC 864's pattern repeats after 95 lines: the cycle twice over, made
+// once, so any CHARGEN_CYCLE bytes of the stream are one piece of it and
+// chargen sends straight from here (read-only after the first call).
+constexpr size_t CHARGEN_CYCLE = CHARGEN_CHARS * (CHARGEN_LINE + 2);
+const char* chargen_pattern() {
+    static char cycle[2 * CHARGEN_CYCLE];
+    static bool made = false;
+    if (!made) {
+        char* p = cycle;
+        for (int copy = 0; copy < 2; ++copy) {
+            for (int line = 0; line < CHARGEN_CHARS; ++line) {
+                for (int i = 0; i < CHARGEN_LINE; ++i) {
+                    *p++ = static_cast<char>(' ' + (line + i) % CHARGEN_CHARS);
+                }
+                *p++ = '\r';
+                *p++ = '\n';
+            }
         }
-        p[CHARGEN_LINE] = '\r';
-        p[CHARGEN_LINE + 1] = '\n';
-        c.len += CHARGEN_LINE + 2;
-        c.line = (c.line + 1) % CHARGEN_CHARS;
+        made = true;
+    }
+    return cycle;
+}
+
+// Sends the pattern as far as the socket takes it. False: the connection
+// is gone (closed with the reason).
+bool chargen_out(inetd& d, conn& c) {
+    const char* cycle = chargen_pattern();
+    for (;;) {
+        ssize_t n = send(c.fd, cycle + c.pos, CHARGEN_CYCLE, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EINTR) {
+                return true;
+            }
+            conn_close(d, c, strerror(errno));
+            return false;
+        }
+        c.pos = (c.pos + static_cast<size_t>(n)) % CHARGEN_CYCLE;
+        c.out += static_cast<unsigned long long>(n);
     }
 }
 
@@ -286,10 +303,10 @@ void serve(inetd& d, conn& c, uint32_t revents) {
     if ((revents & (EPOLLIN | EPOLLERR | EPOLLHUP)) && !c.read_eof && !read_in(d, c)) {
         return;
     }
-    if (c.svc == service::chargen) {
-        chargen_fill(c);
+    if (c.svc == service::chargen && !chargen_out(d, c)) {
+        return;
     }
-    if (c.svc != service::discard && !flush_out(d, c)) {
+    if (c.svc == service::echo && !flush_out(d, c)) {
         return;
     }
     if (c.svc == service::echo && c.read_eof && c.off == c.len) {
@@ -349,6 +366,7 @@ int run(inetd* d, int argc, char** argv) {
         return usage();
     }
     raise_fd_limit(d->max_conns + NSERVICES + 8);
+    chargen_pattern();   // made before any connection, once
     d->epfd = epoll_create1(EPOLL_CLOEXEC);
     if (d->epfd < 0) {
         perror("inetd: epoll_create1");
