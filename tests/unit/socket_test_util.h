@@ -6,9 +6,12 @@
 #pragma once
 #include <string.h>
 
+#include <string>
 #include <vector>
 
 #include "kernel/fs/fdtable.h"
+#include "kernel/syscalls.h"
+#include "kernel/uapi/fcntl.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sched/task.h"
 #include "kernel/uaccess.h"
@@ -127,6 +130,20 @@ inline sockaddr_in sin_of(__be32 addr) {
     sin.sin_family = AF_INET;
     sin.sin_addr.s_addr = addr;
     return sin;
+}
+
+// A /proc file's whole text, read through the syscalls.
+inline std::string read_proc(const char* path) {
+    long fd = sys_open(path, uapi::o_rdonly, 0);
+    CHECK_TRUE(fd >= 0);
+    std::string out;
+    char buf[512];
+    long n;
+    while ((n = sys_read(static_cast<int>(fd), buf, sizeof buf)) > 0) {
+        out.append(buf, static_cast<size_t>(n));
+    }
+    sys_close(static_cast<int>(fd));
+    return out;
 }
 
 }  // namespace socket_test

@@ -111,19 +111,6 @@ void receive_udp(net_device* eth, const bytes& datagram, __be32 saddr = peer_ip,
     receive_ip(eth, ip_packet(s, datagram));
 }
 
-std::string read_proc(const char* path) {
-    long fd = sys_open(path, uapi::o_rdonly, 0);
-    CHECK_TRUE(fd >= 0);
-    std::string out;
-    char buf[512];
-    long n;
-    while ((n = sys_read(static_cast<int>(fd), buf, sizeof buf)) > 0) {
-        out.append(buf, static_cast<size_t>(n));
-    }
-    sys_close(static_cast<int>(fd));
-    return out;
-}
-
 unsigned long udpstat(udp_mib f) { return udp_mib_get(f); }
 
 const udphdr* udp_of(const sent_frame& f) { return reinterpret_cast<const udphdr*>(f.ip_payload()); }
