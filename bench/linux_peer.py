@@ -381,6 +381,26 @@ def memory_per_connection(ns, q, kind, address=GUEST, port=ECHO_PORT, n=1000):
     return (before - during) * 1024 / n
 
 
+def netns_retrans(ns):
+    """RetransSegs of the namespace's own TCP (the host side; /proc/net/snmp
+    is per network namespace)."""
+    return snmp_retrans(ns.run("cat", "/proc/net/snmp"))
+
+
+def snmp_retrans(text):
+    rows = [l.split() for l in text.splitlines() if l.startswith("Tcp:")]
+    return int(dict(zip(rows[0][1:], rows[1][1:]))["RetransSegs"]) if len(rows) >= 2 else 0
+
+
+def guest_retrans(q, kind):
+    """The guest's RetransSegs, from its console."""
+    if kind == "linux":
+        q.send("grep Tcp: /proc/net/snmp | tail -1\n")
+        m = q.expect(r"Tcp: 1 200 120000 -1 (?:\d+ ){7}(\d+) ", 20)
+        return int(m.group(1))
+    return snmp_retrans(q.run("cat /proc/net/snmp"))
+
+
 def median(xs):
     return statistics.median(xs) if xs else float("nan")
 

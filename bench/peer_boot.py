@@ -10,7 +10,8 @@ address, and for each boot it measures:
   - UDP request/response RTT against a UDP echo (mipsnet's udpecho app,
     the peer's /bin/udpecho; 100 x 64 octets, one in flight),
   - TCP throughput host->guest and guest->host (discard port 9, source
-    port 19), where the guest listens on them,
+    port 19), where the guest listens on them, with the sender's
+    retransmitted segments (RetransSegs) in each,
   - against the TCP echo on port 7 (mipsnet's inetd, the peer's tcpecho,
     both one epoll loop): connections per second (connect, 1 byte each
     way, close), the RTT of a 1-byte request and its answer, and the
@@ -44,7 +45,12 @@ def one_boot(kind, images, kernel, tcp_seconds):
         for key, direction, port in (("TCP host->guest (MB/s)", "send", lp.DISCARD_PORT),
                                      ("TCP guest->host (MB/s)", "recv", lp.SOURCE_PORT)):
             if lp.tcp_listening(ns, port=port):
+                # Retransmissions are the sender's: the host's for host->guest,
+                # the guest's for guest->host.
+                sender = (lambda: lp.netns_retrans(ns)) if direction == "send" else (lambda: lp.guest_retrans(q, kind))
+                before = sender()
                 r[key] = [lp.tcp_rate(ns, direction, seconds=tcp_seconds) / 1e6]
+                r[key.replace("(MB/s)", "retrans")] = [sender() - before]
         if lp.tcp_listening(ns, port=lp.ECHO_PORT):
             r["TCP connections/s"] = [lp.tcp_cps(ns, seconds=tcp_seconds)]
             r["TCP RTT 1 B (ms)"] = lp.tcp_rtts(ns)
