@@ -41,6 +41,13 @@ constexpr fmode_t FMODE_WRITE = 0x2;
 // The largest single read or write, as Linux's MAX_RW_COUNT (INT_MAX & PAGE_MASK).
 constexpr size_t MAX_RW_COUNT = 0x7ffff000;
 
+// getdents64's cursor (Linux's struct dir_context): actor emits one entry
+// and returns false when the caller's buffer is full.
+struct dir_context {
+    bool (*actor)(dir_context*, const char* name, size_t len, loff_t pos, uint64_t ino, unsigned type);
+    loff_t pos;
+};
+
 struct file_operations {
     loff_t (*llseek)(file*, loff_t offset, int whence) = nullptr;    // nullptr: -ESPIPE
     // buf and every iov_base were checked with access_ok() by the caller.
@@ -53,6 +60,8 @@ struct file_operations {
     // Must not sleep. nullptr: always readable and writable (DEFAULT_POLLMASK).
     poll_t (*poll)(file*, poll_table_struct*) = nullptr;
     long (*unlocked_ioctl)(file*, unsigned cmd, unsigned long arg) = nullptr;  // nullptr: -ENOTTY
+    // Directories: the entries from ctx->pos on (getdents64); nullptr: -ENOTDIR.
+    int (*iterate_shared)(file*, dir_context*) = nullptr;
     int (*open)(inode*, file*) = nullptr;
     int (*release)(inode*, file*) = nullptr;   // when the last reference to the file goes
 };
@@ -63,6 +72,9 @@ struct inode {
     uint32_t i_mode;                 // file type (uapi::s_if*: S_IFCHR...) | permissions
     unsigned long i_ino;
     uint32_t i_rdev;                 // character devices: MKDEV(major, minor)
+    loff_t i_size;                   // regular files and symlinks: bytes
+    uint32_t i_mtime;                // seconds since 1970 (0: unknown)
+    uint32_t i_nlink;                // 0: st_nlink 1
     unsigned i_blkbits;              // st_blksize = 1 << i_blkbits
     int i_count;                     // references: files, the filesystem's own
     const file_operations* i_fop;    // what open() installs in f_op

@@ -1,6 +1,7 @@
-// Names that open() knows. There is no filesystem tree: /dev holds a fixed
-// set of character devices (kernel/fs/devices.cpp), /proc the entries
-// registered with proc_create() (kernel/fs/proc.h).
+// Names that open() knows: the rootfs tree (kernel/fs/ramfs.h: the built-in
+// archive, writable /tmp), with /dev a fixed set of character devices
+// (kernel/fs/devices.cpp) and /proc the entries registered with
+// proc_create() (kernel/fs/proc.h) mounted on it.
 #pragma once
 #include "kernel/fs/fs.h"
 
@@ -9,11 +10,15 @@ struct files_struct;
 // The inode behind an absolute path, with a reference for the caller, or
 // nullptr. path was checked by strnlen_user().
 inode* path_lookup(const char* path);
+// The same with Linux's errnos (ENOENT, ENOTDIR, ELOOP...); follow: a
+// symlink at the end is followed (stat) or returned (lstat).
+long path_lookupat(const char* path, bool follow, inode** out);
 inode* devfs_lookup(const char* name);   // "console", "null", "zero"
 inode* proc_lookup(const char* name);    // "uptime"...
 
 // Opens path with flags (Linux MIPS O_*), returning a file reference or -errno.
-long filp_open(const char* path, unsigned flags, file** out);
+// O_CREAT makes a file (mode) under /tmp; elsewhere EROFS.
+long filp_open(const char* path, unsigned flags, file** out, unsigned mode = 0644);
 
 // A new app's stdin, stdout and stderr: one open of /dev/console at 0, 1, 2
 // of an empty table, as Linux's init does with open() and two dup()s.

@@ -1,8 +1,9 @@
-// open, openat, fstat (Linux's fs/open.c, fs/namei.c, fs/stat.c).
+// open, openat (Linux's fs/open.c, fs/namei.c path_openat).
 #include <string.h>
 
 #include "kernel/fs/fdtable.h"
 #include "kernel/fs/namei.h"
+#include "kernel/fs/ramfs.h"
 #include "kernel/syscalls.h"
 #include "kernel/uaccess.h"
 #include "kernel/uapi/errno.h"
@@ -42,7 +43,22 @@ long check_open(const inode* i, unsigned flags) {
     return 0;
 }
 
-long do_sys_open(const char* upath, unsigned flags) {
+// Writes to the archive are EROFS; O_TRUNC empties a tmpfs file (Linux's
+// may_open and handle_truncate).
+long may_open_rootfs(inode* i, unsigned flags) {
+    unsigned acc = flags & uapi::o_accmode;
+    bool wants_write = acc == uapi::o_wronly || acc == uapi::o_rdwr;
+    if (i->i_fop == &rootfs_file_fops && (wants_write || (flags & uapi::o_trunc))) {
+        return -EROFS;
+    }
+    if (i->i_fop == &tmpfs_file_fops && (flags & uapi::o_trunc) && wants_write) {
+        rootfs_guard g;
+        return tmpfs_truncate(d_inode_dentry(i), 0);
+    }
+    return 0;
+}
+
+long do_sys_open(const char* upath, unsigned flags, unsigned mode) {
     long len = strnlen_user(upath, uapi::path_max);
     if (len < 0) {
         return len;
@@ -53,7 +69,7 @@ long do_sys_open(const char* upath, unsigned flags) {
         return fd;
     }
     file* f;
-    long err = filp_open(upath, flags, &f);
+    long err = filp_open(upath, flags, &f, mode);
     if (err) {
         put_unused_fd(fd);
         return err;
@@ -62,34 +78,68 @@ long do_sys_open(const char* upath, unsigned flags) {
     return fd;
 }
 
-}  // namespace
+bool mount_fast_path(const char* path, inode** out);
 
-inode* path_lookup(const char* path) {
+// /dev/NAME and /proc/... straight to their tables (the common case, and
+// no rootfs tree is made for them); every other name walks the rootfs.
+bool mount_fast_path(const char* path, inode** out) {
     const char* rest;
-    if (starts_with(path, "/dev/", &rest)) {
-        return devfs_lookup(rest);
+    if (starts_with(path, "/dev/", &rest) && !strchr(rest, '/') && *rest && *rest != '.') {
+        *out = devfs_lookup(rest);
+        return *out != nullptr;
     }
     if (strcmp(path, "/proc") == 0) {
-        return proc_lookup("");
+        *out = proc_lookup("");
+        return *out != nullptr;
     }
-    if (starts_with(path, "/proc/", &rest)) {
-        return proc_lookup(rest);
+    if (starts_with(path, "/proc/", &rest) && !strstr(rest, "..") && !strstr(rest, "/.")) {
+        *out = proc_lookup(rest);
+        return *out != nullptr;
     }
-    return nullptr;
+    return false;
 }
 
-long filp_open(const char* path, unsigned flags, file** out) {
+}  // namespace
+
+long path_lookupat(const char* path, bool follow, inode** out) {
+    if (mount_fast_path(path, out)) {
+        return 0;
+    }
+    return rootfs_lookup(path, follow, out);
+}
+
+inode* path_lookup(const char* path) {
+    inode* i;
+    return path_lookupat(path, true, &i) ? nullptr : i;
+}
+
+long filp_open(const char* path, unsigned flags, file** out, unsigned mode) {
     if (*path == '\0') {
         return -ENOENT;
     }
     if ((flags & uapi::o_accmode) == uapi::o_accmode) {
         return -EINVAL;   // Linux's ioctl-only mode 3: no use for it here
     }
-    inode* i = path_lookup(path);
-    if (!i) {
-        return -ENOENT;
+    inode* i;
+    bool follow = !(flags & uapi::o_nofollow);
+    long err = path_lookupat(path, follow, &i);
+    if (err == -ENOENT && (flags & uapi::o_creat)) {
+        err = rootfs_create(path, mode, true, &i);
+        flags &= ~uapi::o_excl;   // made now: no EEXIST from check_open
+    } else if (!err && !(flags & uapi::o_creat)) {
+        flags &= ~uapi::o_excl;
     }
-    long err = check_open(i, flags);
+    if (err) {
+        return err;
+    }
+    if ((i->i_mode & uapi::s_ifmt) == uapi::s_iflnk) {
+        iput(i);
+        return -ELOOP;   // O_NOFOLLOW on a symlink
+    }
+    err = check_open(i, flags);
+    if (!err) {
+        err = may_open_rootfs(i, flags);
+    }
     if (err) {
         iput(i);
         return err;
@@ -128,36 +178,20 @@ int files_install_console(files_struct* files) {
     return 0;
 }
 
-// mode is for O_CREAT, which creates nothing here: every name exists or not.
-long sys_open(const char* path, unsigned flags, unsigned mode) {
-    (void)mode;
-    return do_sys_open(path, flags);
-}
+long sys_open(const char* path, unsigned flags, unsigned mode) { return do_sys_open(path, flags, mode); }
 
 long sys_openat(int dfd, const char* path, unsigned flags, unsigned mode) {
-    (void)mode;
-    // No directories to be relative to: only absolute names resolve.
+    // Every task's cwd is /: relative names resolve from there (AT_FDCWD);
+    // relative to a directory descriptor is not supported yet.
     if (access_ok(path, 1) && path[0] != '/' && dfd != AT_FDCWD) {
         fd_ref d(dfd);
         if (!d) {
             return -EBADF;
         }
-        return -ENOTDIR;
+        if ((d->f_inode->i_mode & uapi::s_ifmt) != uapi::s_ifdir) {
+            return -ENOTDIR;
+        }
+        return -EOPNOTSUPP;
     }
-    return do_sys_open(path, flags);
-}
-
-long sys_fstat(int fd, uapi::stat* st) {
-    fd_ref f(fd);
-    if (!f) {
-        return -EBADF;
-    }
-    const inode* i = f->f_inode;
-    uapi::stat s{};
-    s.st_mode = i->i_mode;
-    s.st_ino = static_cast<uint32_t>(i->i_ino);
-    s.st_nlink = 1;
-    s.st_rdev = i->i_rdev;
-    s.st_blksize = 1 << i->i_blkbits;
-    return copy_to_user(st, &s, sizeof s);
+    return do_sys_open(path, flags, mode);
 }

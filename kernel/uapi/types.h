@@ -47,8 +47,8 @@ static_assert(sizeof(stat) == 144, "o32 struct stat is 144 bytes");
 
 // st_mode file types (S_IFMT...); lower case, since libc headers make the
 // upper-case names macros.
-constexpr uint32_t s_ifmt = 0170000, s_ifsock = 0140000, s_ifreg = 0100000, s_ifdir = 0040000,
-                   s_ifchr = 0020000, s_ififo = 0010000;
+constexpr uint32_t s_ifmt = 0170000, s_ifsock = 0140000, s_iflnk = 0120000, s_ifreg = 0100000,
+                   s_ifblk = 0060000, s_ifdir = 0040000, s_ifchr = 0020000, s_ififo = 0010000;
 
 // include/uapi/linux/utsname.h
 struct new_utsname {

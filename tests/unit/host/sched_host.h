@@ -17,6 +17,7 @@ inline void host_reap_dead_tasks() {
     }
 }
 
+#include "kernel/fs/ramfs.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/mm/slab.h"
 #include "tests/unit/mm_arena.h"
@@ -31,4 +32,8 @@ inline void host_mm_init() {
     kmem_cache_init();
 }
 
-inline void host_mm_reset() { mm::normal_zone().reset(); }
+// The rootfs tree lives in the arena too: it goes with it.
+inline void host_mm_reset() {
+    mm::normal_zone().reset();
+    rootfs_forget();
+}

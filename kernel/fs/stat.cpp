@@ -1,0 +1,83 @@
+// stat, lstat, fstat, readlink (Linux's fs/stat.c, cp_new_stat for the o32
+// struct stat).
+#include <string.h>
+
+#include "kernel/fs/fdtable.h"
+#include "kernel/fs/namei.h"
+#include "kernel/fs/ramfs.h"
+#include "kernel/syscalls.h"
+#include "kernel/uaccess.h"
+#include "kernel/uapi/errno.h"
+
+namespace {
+
+long cp_new_stat(const inode* i, uapi::stat* st) {
+    uapi::stat s{};
+    s.st_mode = i->i_mode;
+    s.st_ino = static_cast<uint32_t>(i->i_ino);
+    bool dir = (i->i_mode & uapi::s_ifmt) == uapi::s_ifdir;
+    s.st_nlink = i->i_nlink ? i->i_nlink : (dir ? 2 : 1);
+    s.st_rdev = i->i_rdev;
+    if (i->i_size > 0x7fffffff) {
+        return -EOVERFLOW;   // o32's 32-bit st_size: stat64 would be the way
+    }
+    s.st_size = static_cast<int32_t>(i->i_size);
+    s.st_atime_sec = s.st_mtime_sec = s.st_ctime_sec = static_cast<int32_t>(i->i_mtime);
+    s.st_blksize = 1 << i->i_blkbits;
+    s.st_blocks = static_cast<int32_t>((i->i_size + 511) / 512);   // 512-byte units
+    return copy_to_user(st, &s, sizeof s);
+}
+
+long stat_path(const char* path, uapi::stat* st, bool follow) {
+    long len = strnlen_user(path, uapi::path_max);
+    if (len < 0) {
+        return len;
+    }
+    inode* i;
+    long err = path_lookupat(path, follow, &i);
+    if (err) {
+        return err;
+    }
+    err = cp_new_stat(i, st);
+    iput(i);
+    return err;
+}
+
+}  // namespace
+
+long sys_fstat(int fd, uapi::stat* st) {
+    fd_ref f(fd);
+    if (!f) {
+        return -EBADF;
+    }
+    return cp_new_stat(f->f_inode, st);
+}
+
+long sys_newstat(const char* path, uapi::stat* st) { return stat_path(path, st, true); }
+long sys_newlstat(const char* path, uapi::stat* st) { return stat_path(path, st, false); }
+
+long sys_readlink(const char* path, char* buf, int bufsiz) {
+    if (bufsiz <= 0) {
+        return -EINVAL;
+    }
+    long len = strnlen_user(path, uapi::path_max);
+    if (len < 0) {
+        return len;
+    }
+    inode* i;
+    long err = path_lookupat(path, false, &i);
+    if (err) {
+        return err;
+    }
+    if ((i->i_mode & uapi::s_ifmt) != uapi::s_iflnk) {
+        iput(i);
+        return -EINVAL;
+    }
+    size_t n = static_cast<size_t>(i->i_size);
+    if (n > static_cast<size_t>(bufsiz)) {
+        n = static_cast<size_t>(bufsiz);   // cut, no NUL: readlink(2)
+    }
+    err = copy_to_user(buf, d_inode_dentry(i)->d_data, n);
+    iput(i);
+    return err ? err : static_cast<long>(n);
+}
