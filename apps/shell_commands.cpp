@@ -1,4 +1,5 @@
 #include "apps/shell_commands.h"
+#include "apps/shell_files.h"
 
 #include <errno.h>
 #include <malloc.h>
@@ -436,6 +437,9 @@ int cmd_help(int, char**) {
     for (const command& c : commands) {
         printf("  %-10s %s\n", c.name, c.help);
     }
+    for (const command* c = file_commands; c != file_commands_end; ++c) {
+        printf("  %-10s %s\n", c->name, c->help);
+    }
     printf("  %-10s %s\n", "exit", "leave the shell");
     return 0;
 }
@@ -479,6 +483,11 @@ const command app_command = {"(app)", cmd_app, "a built-in app"};
 
 const command* find(const char* name) {
     for (const command* c = begin(); c != end(); ++c) {
+        if (strcmp(c->name, name) == 0) {
+            return c;
+        }
+    }
+    for (const command* c = file_commands; c != file_commands_end; ++c) {
         if (strcmp(c->name, name) == 0) {
             return c;
         }

@@ -49,9 +49,35 @@ file(GLOB MIPSNET_TARGET_SOURCES CONFIGURE_DEPENDS
   ${CMAKE_SOURCE_DIR}/board/malta/*.cpp
   ${CMAKE_SOURCE_DIR}/drivers/*.cpp ${CMAKE_SOURCE_DIR}/drivers/*/*.cpp
   ${CMAKE_SOURCE_DIR}/libc/*.cpp ${CMAKE_SOURCE_DIR}/libc/resolv/*.cpp)
+# The root filesystem: MIPSNET_ROOTFS_DIR packed into a newc cpio archive
+# (tools/gen_initramfs.py, fixed mtimes and sorted order, so the image is
+# reproducible) and linked in by initramfs_data.S, as Linux's
+# CONFIG_INITRAMFS_SOURCE and usr/initramfs_data.S.
+set(MIPSNET_ROOTFS_DIR ${CMAKE_SOURCE_DIR}/rootfs CACHE PATH "Directory packed into the built-in root filesystem")
+set(MIPSNET_INITRAMFS ${CMAKE_BINARY_DIR}/initramfs.cpio)
+add_custom_command(OUTPUT ${MIPSNET_INITRAMFS}
+  COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tools/gen_initramfs.py ${MIPSNET_ROOTFS_DIR} ${MIPSNET_INITRAMFS}
+          --depfile ${MIPSNET_INITRAMFS}.d
+  DEPENDS ${CMAKE_SOURCE_DIR}/tools/gen_initramfs.py
+  DEPFILE ${MIPSNET_INITRAMFS}.d
+  COMMENT "Packing ${MIPSNET_ROOTFS_DIR} into initramfs.cpio" VERBATIM)
+add_custom_target(initramfs DEPENDS ${MIPSNET_INITRAMFS})
+file(CONFIGURE OUTPUT ${CMAKE_BINARY_DIR}/initramfs_data.S CONTENT [[
+/* The built-in root filesystem archive (Linux's usr/initramfs_data.S). */
+	.section .rodata.initramfs, "a"
+	.balign 16
+	.globl __initramfs_start
+__initramfs_start:
+	.incbin "@MIPSNET_INITRAMFS@"
+	.globl __initramfs_end
+__initramfs_end:
+]] @ONLY)
+set_source_files_properties(${CMAKE_BINARY_DIR}/initramfs_data.S PROPERTIES OBJECT_DEPENDS ${MIPSNET_INITRAMFS})
+list(APPEND MIPSNET_TARGET_SOURCES ${CMAKE_BINARY_DIR}/initramfs_data.S)
+
 add_library(mipsnet_kernel OBJECT ${MIPSNET_TARGET_SOURCES} ${MIPSNET_PORTABLE_SOURCES})
 target_link_libraries(mipsnet_kernel PUBLIC mipsnet_flags)
-add_dependencies(mipsnet_kernel newlib)
+add_dependencies(mipsnet_kernel newlib initramfs)
 
 file(GLOB MIPSNET_APP_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/apps/*.cpp ${CMAKE_SOURCE_DIR}/apps/http/*.cpp)
 # httpd's dashboard, built in for a root filesystem without /www/index.html.

@@ -9,6 +9,7 @@
 #include "kernel/board.h"
 #include "kernel/cmdline.h"
 #include "kernel/cpu.h"
+#include "kernel/fs/ramfs.h"
 #include "kernel/panic.h"
 #include "kernel/mm/slab.h"
 #include "kernel/printk.h"
@@ -27,6 +28,9 @@
 extern "C" {
 using ctor_fn = void (*)();
 extern ctor_fn __init_array_start[], __init_array_end[];
+// The cpio archive of the root filesystem (initramfs_data.S, made at build
+// time from MIPSNET_ROOTFS_DIR by tools/gen_initramfs.py).
+extern "C" const uint8_t __initramfs_start[], __initramfs_end[];
 }
 
 namespace {
@@ -124,6 +128,8 @@ extern "C" [[noreturn]] void start_kernel(int argc, char** argv, char** envp, ui
     inet_init();      // Linux's fs_initcall: PF_INET, then ipv4_init (ARP, IP, ICMP; ip= waits for its device)
     packet_init();    // module_init: PF_PACKET
     dev_proc_init();  // /proc/net/dev, sockstat, protocols
+    // Linux's rootfs_initcall: the built-in archive becomes /.
+    populate_rootfs(__initramfs_start, static_cast<size_t>(__initramfs_end - __initramfs_start));
     cpu::local_irq_enable();
     pci_init();
     ip_auto_config_late();   // Linux's late_initcall: say whether ip= found its device

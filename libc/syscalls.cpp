@@ -59,22 +59,7 @@ void _exit(int status) {
     }
 }
 
-int fstat(int fd, struct ::stat* st) {
-    uapi::stat k{};
-    if (libc::do_syscall(uapi::NR_fstat, fd, &k) < 0) {
-        return -1;
-    }
-    memset(st, 0, sizeof *st);
-    st->st_dev = static_cast<dev_t>(k.st_dev);
-    st->st_ino = static_cast<ino_t>(k.st_ino);
-    st->st_mode = static_cast<mode_t>(k.st_mode);
-    st->st_nlink = static_cast<nlink_t>(k.st_nlink);
-    st->st_rdev = static_cast<dev_t>(k.st_rdev);
-    st->st_size = k.st_size;
-    st->st_blksize = k.st_blksize;
-    st->st_blocks = k.st_blocks;
-    return 0;
-}
+// fstat, stat and the other file-system calls: libc/fs.cpp.
 
 int isatty(int fd) {
     char termios[64];  // struct termios: only whether TCGETS succeeds matters

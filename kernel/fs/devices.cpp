@@ -7,6 +7,7 @@
 #include "kernel/cpu.h"
 #include "kernel/fs/mem.h"
 #include "kernel/fs/namei.h"
+#include "kernel/uapi/errno.h"
 
 namespace {
 
@@ -26,7 +27,44 @@ chrdev_node nodes[] = {
     {"zero", 1, 5, 0666, 12, &zero_fops, {}, false},
 };
 
+long devfs_dir_read(file*, char*, size_t, loff_t*) { return -EISDIR; }
+
+loff_t devfs_dir_llseek(file* f, loff_t offset, int whence) {
+    if (whence != static_cast<int>(uapi::seek_set) || offset < 0) {
+        return -EINVAL;
+    }
+    f->f_pos = offset;
+    return offset;
+}
+
+// Positions: 0 ".", 1 "..", then one per device.
+int devfs_iterate(file* f, dir_context* ctx) {
+    if (ctx->pos == 0 && !ctx->actor(ctx, ".", 1, 1, f->f_inode->i_ino, uapi::s_ifdir >> 12)) {
+        return 0;
+    }
+    ctx->pos = ctx->pos < 1 ? 1 : ctx->pos;
+    if (ctx->pos == 1 && !ctx->actor(ctx, "..", 2, 2, 1, uapi::s_ifdir >> 12)) {
+        return 0;
+    }
+    ctx->pos = ctx->pos < 2 ? 2 : ctx->pos;
+    constexpr loff_t count = sizeof nodes / sizeof nodes[0];
+    for (loff_t n = ctx->pos - 2; n < count; ++n) {
+        const chrdev_node& d = nodes[n];
+        if (!ctx->actor(ctx, d.name, strlen(d.name), n + 3, d.ready ? d.ino.i_ino : 0, uapi::s_ifchr >> 12)) {
+            return 0;
+        }
+        ctx->pos = n + 3;
+    }
+    return 0;
+}
+
 }  // namespace
+
+const file_operations devfs_dir_fops = {
+    .llseek = devfs_dir_llseek,
+    .read = devfs_dir_read,
+    .iterate_shared = devfs_iterate,
+};
 
 inode* devfs_lookup(const char* name) {
     for (chrdev_node& n : nodes) {

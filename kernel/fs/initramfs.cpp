@@ -33,7 +33,7 @@ dentry* parent_of(dentry* root, const char* name, const char** last, size_t* las
         while (*next == '/') {
             ++next;
         }
-        if (len > RAMFS_NAME_MAX || (len && is_dot_or_dotdot(p, len) && !(len == 1 && *next))) {
+        if (len > RAMFS_NAME_MAX || (len == 2 && is_dot_or_dotdot(p, len))) {
             return nullptr;
         }
         if (!*next) {

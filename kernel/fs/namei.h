@@ -15,6 +15,7 @@ inode* path_lookup(const char* path);
 long path_lookupat(const char* path, bool follow, inode** out);
 inode* devfs_lookup(const char* name);   // "console", "null", "zero"
 inode* proc_lookup(const char* name);    // "uptime"...
+extern const file_operations devfs_dir_fops;   // /dev: lists the devices
 
 // Opens path with flags (Linux MIPS O_*), returning a file reference or -errno.
 // O_CREAT makes a file (mode) under /tmp; elsewhere EROFS.

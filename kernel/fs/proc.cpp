@@ -126,8 +126,52 @@ const file_operations proc_file_fops = {
     .release = proc_release,
 };
 
+// Positions: 0 ".", 1 "..", then entry slot n at n + 2 (Linux's proc_readdir).
+int proc_iterate(file* f, dir_context* ctx) {
+    proc_dir_entry* dir = f->f_inode->i_pde;
+    if (ctx->pos == 0 && !ctx->actor(ctx, ".", 1, 1, dir->ino.i_ino, uapi::s_ifdir >> 12)) {
+        return 0;
+    }
+    ctx->pos = ctx->pos < 1 ? 1 : ctx->pos;
+    if (ctx->pos == 1 && !ctx->actor(ctx, "..", 2, 2, 1, uapi::s_ifdir >> 12)) {
+        return 0;
+    }
+    ctx->pos = ctx->pos < 2 ? 2 : ctx->pos;
+    for (loff_t n = ctx->pos - 2; n < static_cast<loff_t>(NR_PROC_ENTRIES); ++n) {
+        const char* name;
+        uint64_t ino;
+        unsigned type;
+        {
+            cpu::irq_guard guard;
+            proc_dir_entry& e = entries[n];
+            if (!e.used || e.parent != dir) {
+                continue;
+            }
+            name = e.name;   // entries' names outlive them (proc.h)
+            ino = e.ino.i_ino;
+            type = (e.ino.i_mode & uapi::s_ifmt) >> 12;
+        }
+        if (!ctx->actor(ctx, name, strlen(name), n + 3, ino, type)) {
+            return 0;
+        }
+        ctx->pos = n + 3;
+    }
+    ctx->pos = static_cast<loff_t>(NR_PROC_ENTRIES) + 2;
+    return 0;
+}
+
+loff_t proc_dir_llseek(file* f, loff_t offset, int whence) {
+    if (whence != static_cast<int>(uapi::seek_set) || offset < 0) {
+        return -EINVAL;
+    }
+    f->f_pos = offset;
+    return offset;
+}
+
 const file_operations proc_dir_fops = {
+    .llseek = proc_dir_llseek,
     .read = proc_dir_read,
+    .iterate_shared = proc_iterate,
 };
 
 void init_inode(proc_dir_entry* e, uint32_t mode) {

@@ -19,6 +19,9 @@ mutex& tree_lock() {
 
 dentry* root;
 
+// Linux's default umask (current->fs->umask): there is no umask() here.
+constexpr unsigned DEFAULT_UMASK = 022;
+
 bool is_dir(const dentry* d) { return (d->d_inode.i_mode & uapi::s_ifmt) == uapi::s_ifdir; }
 bool is_lnk(const dentry* d) { return (d->d_inode.i_mode & uapi::s_ifmt) == uapi::s_iflnk; }
 
@@ -67,6 +70,7 @@ dentry* mkroot() {
     r->d_inode.i_destroy = d_free;
     if (dentry* dev = d_alloc(r, "dev", 3, uapi::s_ifdir | 0755)) {
         dev->d_mount = mount_kind::dev;
+        dev->d_inode.i_fop = &devfs_dir_fops;   // lists the device table
     }
     if (dentry* proc = d_alloc(r, "proc", 4, uapi::s_ifdir | 0555)) {
         proc->d_mount = mount_kind::proc;
@@ -355,7 +359,7 @@ long rootfs_create(const char* name, unsigned mode, bool excl, inode** out) {
     if (!dir->d_tmpfs) {
         return -EROFS;
     }
-    dentry* d = d_alloc(dir, last, len, uapi::s_ifreg | (mode & 07777));
+    dentry* d = d_alloc(dir, last, len, uapi::s_ifreg | (mode & 07777 & ~DEFAULT_UMASK));
     if (!d) {
         return -ENOMEM;
     }
@@ -382,7 +386,7 @@ long rootfs_mkdir(const char* name, unsigned mode) {
     if (!dir->d_tmpfs) {
         return -EROFS;
     }
-    return d_alloc(dir, last, len, uapi::s_ifdir | (mode & 07777)) ? 0 : -ENOMEM;
+    return d_alloc(dir, last, len, uapi::s_ifdir | (mode & 07777 & ~DEFAULT_UMASK)) ? 0 : -ENOMEM;
 }
 
 long rootfs_rmdir(const char* name) {
