@@ -119,9 +119,37 @@ const char* strchrnul_(const char* s, char c) {
     return s;
 }
 
-// Finishes a lookup that reached a mount point with rest left over.
+// Finishes a lookup that reached a mount point with rest left over: "."
+// components and repeated slashes dropped for devfs/proc, which know plain
+// names only; ".." below a mount point is not walked back (ENOENT).
 long mount_lookup(dentry* at, const char* rest, inode** out) {
-    inode* i = at->d_mount == mount_kind::dev ? devfs_lookup(rest) : proc_lookup(rest);
+    char* clean = static_cast<char*>(kmalloc(strlen(rest) + 1, GFP_KERNEL));
+    if (!clean) {
+        return -ENOMEM;
+    }
+    char* w = clean;
+    for (const char* p = rest; *p;) {
+        while (*p == '/') {
+            ++p;
+        }
+        const char* end = strchrnul_(p, '/');
+        size_t len = static_cast<size_t>(end - p);
+        if (len == 2 && p[0] == '.' && p[1] == '.') {
+            kfree(clean);
+            return -ENOENT;
+        }
+        if (len && !(len == 1 && p[0] == '.')) {
+            if (w != clean) {
+                *w++ = '/';
+            }
+            memcpy(w, p, len);
+            w += len;
+        }
+        p = end;
+    }
+    *w = '\0';
+    inode* i = at->d_mount == mount_kind::dev ? devfs_lookup(clean) : proc_lookup(clean);
+    kfree(clean);
     if (!i) {
         return -ENOENT;
     }

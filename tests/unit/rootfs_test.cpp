@@ -1,0 +1,411 @@
+// host-only: it owns the kernel's root tree (the target's holds the real archive).
+// The rootfs through the syscalls: an archive unpacked by populate_rootfs,
+// the path walk and its errnos, /tmp's tmpfs, getdents64, sendfile, and
+// malformed archives refused with a message.
+#include <CppUTest/TestHarness.h>
+
+#include <string.h>
+
+#include <string>
+
+#include "kernel/fs/ramfs.h"
+#include "kernel/printk.h"
+#include "kernel/syscalls.h"
+#include "kernel/uapi/errno.h"
+#include "kernel/uapi/fcntl.h"
+#include "tests/unit/cpio_builder.h"
+#include "tests/unit/fs_test_util.h"
+
+using namespace uapi;
+using namespace cpio_test;
+
+namespace {
+
+// The archive lives in static storage (files are served from it in place),
+// not in a std::string the leak checker would charge to the first test.
+alignas(4) uint8_t archive_buf[4096];
+size_t archive_len;
+
+std::string klog_text() {
+    static char buf[16384];
+    size_t n = klog::read_all(buf, sizeof buf - 1);
+    buf[n] = '\0';
+    return buf;
+}
+
+void build_archive() {
+    std::string archive;
+    add(archive, ".", 040755);
+    add(archive, "etc", 040755, "", 100);
+    add(archive, "etc/motd", 0100644, "hello, rootfs\n", 1700000000);
+    add(archive, "etc/issue.net", 0120777, "motd");
+    add(archive, "etc/abs", 0120777, "/etc/motd");
+    add(archive, "etc/loop", 0120777, "loop");
+    add(archive, "etc/devnull", 0120777, "/dev/null");
+    add(archive, "www/deep/er/index.html", 0100644, "<p>hi</p>\n");   // parents implied
+    add(archive, "../escape", 0100644, "x");                           // refused
+    add(archive, "dev/sda", 0100644, "x");                             // under a mount point: refused
+    trailer(archive);
+    memcpy(archive_buf, archive.data(), archive.size());
+    archive_len = archive.size();
+}
+
+long open_(const char* p, unsigned flags, unsigned mode = 0644) { return sys_open(p, flags, mode); }
+
+std::string read_all_fd(int fd) {
+    std::string s;
+    char buf[7];
+    long n;
+    while ((n = sys_read(fd, buf, sizeof buf)) > 0) {
+        s.append(buf, static_cast<size_t>(n));
+    }
+    return s;
+}
+
+std::string cat(const char* path) {
+    long fd = open_(path, o_rdonly);
+    if (fd < 0) {
+        return "ERR" + std::to_string(-fd);
+    }
+    std::string s = read_all_fd(static_cast<int>(fd));
+    sys_close(static_cast<int>(fd));
+    return s;
+}
+
+// Names of a directory, in getdents64 order, "," separated, a small buffer
+// so several calls are needed.
+std::string list(const char* path) {
+    long fd = open_(path, o_rdonly | o_directory);
+    if (fd < 0) {
+        return "ERR" + std::to_string(-fd);
+    }
+    std::string names;
+    alignas(8) char buf[64];
+    long n;
+    while ((n = sys_getdents64(static_cast<int>(fd), buf, sizeof buf)) > 0) {
+        for (long at = 0; at < n;) {
+            uint16_t reclen;
+            memcpy(&reclen, buf + at + 16, 2);
+            names += std::string(buf + at + 19) + ",";
+            at += reclen;
+        }
+    }
+    sys_close(static_cast<int>(fd));
+    return n < 0 ? "ERR" + std::to_string(-n) : names;
+}
+
+}  // namespace
+
+TEST_GROUP(rootfs) {
+    void setup() override {
+        fs_test::setup();
+        rootfs_forget();
+        build_archive();
+        klog::clear();
+        LONGS_EQUAL(0, populate_rootfs(archive_buf, archive_len));
+    }
+    void teardown() override {
+        tmpfs_set_max_pages(1024);
+        fs_test::teardown();
+    }
+};
+
+TEST(rootfs, files_are_read_in_place) {
+    STRCMP_EQUAL("hello, rootfs\n", cat("/etc/motd").c_str());
+    STRCMP_EQUAL("<p>hi</p>\n", cat("/www/deep/er/index.html").c_str());
+    STRCMP_CONTAINS("8 entries", klog_text().c_str());
+    STRCMP_CONTAINS("2 skipped", klog_text().c_str());
+    STRCMP_EQUAL("ERR2", cat("/escape").c_str());
+}
+
+TEST(rootfs, path_walk_and_errnos) {
+    STRCMP_EQUAL("hello, rootfs\n", cat("etc/motd").c_str());       // cwd is /
+    STRCMP_EQUAL("hello, rootfs\n", cat("//etc/./../etc//motd").c_str());
+    STRCMP_EQUAL("hello, rootfs\n", cat("/../../etc/motd").c_str());  // .. of / is /
+    STRCMP_EQUAL("ERR2", cat("/etc/nope").c_str());                  // ENOENT
+    STRCMP_EQUAL("ERR20", cat("/etc/motd/x").c_str());               // ENOTDIR
+    STRCMP_EQUAL("ERR20", cat("/etc/motd/").c_str());
+    STRCMP_EQUAL("ERR21", std::to_string(-open_("/etc", o_rdwr)).insert(0, "ERR").c_str());   // EISDIR
+    LONGS_EQUAL(-ENOTDIR, open_("/etc/motd", o_rdonly | o_directory));
+    LONGS_EQUAL(-ENOENT, open_("", o_rdonly));
+    std::string longname(300, 'a');
+    LONGS_EQUAL(-ENAMETOOLONG, open_(("/etc/" + longname).c_str(), o_rdonly));
+    LONGS_EQUAL(-EFAULT, open_(fs_test::bad_ptr, o_rdonly));
+    // /dev and /proc hang off the tree, also through odd spellings.
+    long fd = open_("/etc/../dev/null", o_rdwr);
+    CHECK(fd >= 0);
+    sys_close(static_cast<int>(fd));
+    fd = open_("/proc/./uptime", o_rdonly);
+    CHECK(fd >= 0);
+    sys_close(static_cast<int>(fd));
+}
+
+TEST(rootfs, symlinks) {
+    STRCMP_EQUAL("hello, rootfs\n", cat("/etc/issue.net").c_str());
+    STRCMP_EQUAL("hello, rootfs\n", cat("/etc/abs").c_str());
+    STRCMP_EQUAL(("ERR" + std::to_string(ELOOP)).c_str(), cat("/etc/loop").c_str());   // 90 on MIPS
+    long fd = open_("/etc/devnull", o_wronly);
+    CHECK(fd >= 0);
+    sys_close(static_cast<int>(fd));
+    LONGS_EQUAL(-ELOOP, open_("/etc/issue.net", o_rdonly | o_nofollow));
+    char buf[16] = {};
+    LONGS_EQUAL(4, sys_readlink("/etc/issue.net", buf, sizeof buf));
+    STRCMP_EQUAL("motd", buf);
+    LONGS_EQUAL(2, sys_readlink("/etc/issue.net", buf, 2));   // cut, no NUL
+    LONGS_EQUAL(-EINVAL, sys_readlink("/etc/motd", buf, sizeof buf));
+    LONGS_EQUAL(-EINVAL, sys_readlink("/etc/issue.net", buf, 0));
+    stat st{};
+    LONGS_EQUAL(0, sys_newlstat("/etc/issue.net", &st));
+    LONGS_EQUAL(s_iflnk, st.st_mode & s_ifmt);
+    LONGS_EQUAL(4, st.st_size);
+    LONGS_EQUAL(0, sys_newstat("/etc/issue.net", &st));
+    LONGS_EQUAL(s_ifreg | 0644, st.st_mode);
+}
+
+TEST(rootfs, stat_and_fstat) {
+    stat st{};
+    LONGS_EQUAL(0, sys_newstat("/etc/motd", &st));
+    LONGS_EQUAL(14, st.st_size);
+    LONGS_EQUAL(1700000000, st.st_mtime_sec);
+    LONGS_EQUAL(1, st.st_blocks);
+    LONGS_EQUAL(0, sys_newstat("/etc", &st));
+    LONGS_EQUAL(s_ifdir | 0755, st.st_mode);
+    LONGS_EQUAL(2, st.st_nlink);
+    LONGS_EQUAL(-ENOENT, sys_newstat("/nope", &st));
+    LONGS_EQUAL(-ENOTDIR, sys_newstat("/etc/motd/", &st));
+    LONGS_EQUAL(-EFAULT, sys_newstat("/etc/motd", reinterpret_cast<stat*>(fs_test::bad_ptr)));
+    long fd = open_("/etc/motd", o_rdonly);
+    stat fst{};
+    LONGS_EQUAL(0, sys_fstat(static_cast<int>(fd), &fst));
+    LONGS_EQUAL(14, fst.st_size);
+    sys_newstat("/etc/motd", &st);
+    LONGS_EQUAL(st.st_ino, fst.st_ino);
+    sys_close(static_cast<int>(fd));
+}
+
+TEST(rootfs, lseek_and_pread) {
+    long fd = open_("/etc/motd", o_rdonly);
+    int f = static_cast<int>(fd);
+    LONGS_EQUAL(14, sys_lseek(f, 0, seek_end));
+    char c[8] = {};
+    LONGS_EQUAL(0, sys_read(f, c, 1));
+    LONGS_EQUAL(7, sys_lseek(f, 7, seek_set));
+    LONGS_EQUAL(6, sys_read(f, c, 6));
+    STRCMP_EQUAL("rootfs", c);
+    LONGS_EQUAL(11, sys_lseek(f, -2, seek_cur));
+    LONGS_EQUAL(-EINVAL, sys_lseek(f, -100, seek_cur));
+    LONGS_EQUAL(-EINVAL, sys_lseek(f, 0, 7));
+    LONGS_EQUAL(100, sys_lseek(f, 100, seek_set));   // past the end: reads 0
+    LONGS_EQUAL(0, sys_read(f, c, 1));
+    memset(c, 0, sizeof c);
+    LONGS_EQUAL(5, sys_pread64(f, c, 5, 0, 0, 0));
+    STRCMP_EQUAL("hello", c);
+    LONGS_EQUAL(100, sys_lseek(f, 0, seek_cur));     // pread leaves the position
+    LONGS_EQUAL(0, sys_pread64(f, c, 5, 0, 0, 1));   // 4 GiB in: nothing
+    LONGS_EQUAL(-EINVAL, sys_pread64(f, c, 5, 0, 0, 0x80000000u));
+    LONGS_EQUAL(-EBADF, sys_pread64(99, c, 5, 0, 0, 0));
+    int p[2];
+    sys_pipe2(p, 0);
+    LONGS_EQUAL(-ESPIPE, sys_pread64(p[0], c, 1, 0, 0, 0));
+    sys_close(p[0]);
+    sys_close(p[1]);
+    sys_close(f);
+}
+
+TEST(rootfs, read_only_outside_tmp) {
+    LONGS_EQUAL(-EROFS, open_("/etc/motd", o_wronly));
+    LONGS_EQUAL(-EROFS, open_("/etc/motd", o_rdonly | o_trunc));
+    LONGS_EQUAL(-EROFS, open_("/etc/new", o_wronly | o_creat));
+    LONGS_EQUAL(-EEXIST, open_("/etc/motd", o_wronly | o_creat | o_excl));
+    LONGS_EQUAL(-EROFS, sys_unlink("/etc/motd"));
+    LONGS_EQUAL(-EROFS, sys_mkdir("/etc/d", 0755));
+    LONGS_EQUAL(-EEXIST, sys_mkdir("/etc", 0755));
+    LONGS_EQUAL(-EROFS, sys_rmdir("/www/deep/er"));
+    LONGS_EQUAL(-EXDEV, sys_rename("/etc/motd", "/tmp/motd"));
+    LONGS_EQUAL(-EROFS, sys_truncate("/etc/motd", 0));
+    LONGS_EQUAL(-EISDIR, sys_unlink("/etc"));
+    LONGS_EQUAL(-ENOENT, sys_unlink("/etc/nope"));
+    LONGS_EQUAL(-ENOTDIR, sys_rmdir("/etc/motd"));
+    LONGS_EQUAL(-EBUSY, sys_rmdir("/tmp"));
+    LONGS_EQUAL(-EROFS, open_("/dev/new", o_wronly | o_creat));
+    long fd = open_("/dev/null", o_wronly | o_creat);   // exists: O_CREAT is no create
+    CHECK(fd >= 0);
+    sys_close(static_cast<int>(fd));
+}
+
+TEST(rootfs, tmpfs_create_write_read_truncate_unlink) {
+    long fd = open_("/tmp/a", o_rdwr | o_creat | o_excl, 0666);
+    CHECK(fd >= 0);
+    int f = static_cast<int>(fd);
+    LONGS_EQUAL(-EEXIST, open_("/tmp/a", o_rdwr | o_creat | o_excl));
+    static char big[10000];
+    for (size_t i = 0; i < sizeof big; ++i) {
+        big[i] = static_cast<char>('a' + i % 26);
+    }
+    LONGS_EQUAL(sizeof big, sys_write(f, big, sizeof big));
+    stat st{};
+    LONGS_EQUAL(0, sys_newstat("/tmp/a", &st));
+    LONGS_EQUAL(sizeof big, st.st_size);
+    LONGS_EQUAL(s_ifreg | 0644, st.st_mode);   // 0666 less the umask
+    LONGS_EQUAL(3, tmpfs_pages_used());
+    sys_lseek(f, 4095, seek_set);
+    char c[3] = {};
+    LONGS_EQUAL(2, sys_read(f, c, 2));
+    CHECK(c[0] == big[4095] && c[1] == big[4096]);
+    // A hole reads as zeros.
+    sys_lseek(f, 20000, seek_set);
+    LONGS_EQUAL(1, sys_write(f, "z", 1));
+    LONGS_EQUAL(0, sys_pread64(f, c, 1, 0, 15000, 0) == 1 && c[0] == 0 ? 0 : 1);
+    LONGS_EQUAL(-EFAULT, sys_write(f, fs_test::bad_ptr, 1));
+    sys_close(f);
+    // O_TRUNC empties it and gives the pages back.
+    fd = open_("/tmp/a", o_wronly | o_trunc);
+    CHECK(fd >= 0);
+    LONGS_EQUAL(0, tmpfs_pages_used());
+    sys_write(static_cast<int>(fd), "new", 3);
+    sys_close(static_cast<int>(fd));
+    STRCMP_EQUAL("new", cat("/tmp/a").c_str());
+    fd = open_("/tmp/a", o_wronly | o_append);
+    sys_write(static_cast<int>(fd), "er", 2);
+    LONGS_EQUAL(0, sys_ftruncate(static_cast<int>(fd), 4));
+    sys_close(static_cast<int>(fd));
+    STRCMP_EQUAL("newe", cat("/tmp/a").c_str());
+    // Unlinked while open: still readable through the descriptor.
+    fd = open_("/tmp/a", o_rdonly);
+    LONGS_EQUAL(0, sys_unlink("/tmp/a"));
+    STRCMP_EQUAL("ERR2", cat("/tmp/a").c_str());
+    STRCMP_EQUAL("newe", read_all_fd(static_cast<int>(fd)).c_str());
+    LONGS_EQUAL(-EINVAL, sys_ftruncate(static_cast<int>(fd), 0));   // not open for writing
+    sys_close(static_cast<int>(fd));
+    LONGS_EQUAL(0, tmpfs_pages_used());
+}
+
+TEST(rootfs, tmpfs_is_bounded) {
+    tmpfs_set_max_pages(2);
+    long fd = open_("/tmp/big", o_wronly | o_creat);
+    int f = static_cast<int>(fd);
+    static char buf[3 * 4096];
+    LONGS_EQUAL(2 * 4096, sys_write(f, buf, sizeof buf));   // short: what fit
+    LONGS_EQUAL(-ENOSPC, sys_write(f, buf, 1));
+    long g = open_("/tmp/other", o_wronly | o_creat);
+    LONGS_EQUAL(-ENOSPC, sys_write(static_cast<int>(g), buf, 1));
+    sys_close(static_cast<int>(g));
+    sys_close(f);
+    LONGS_EQUAL(0, sys_unlink("/tmp/big"));
+    LONGS_EQUAL(0, tmpfs_pages_used());
+    fd = open_("/tmp/other", o_wronly);
+    LONGS_EQUAL(1, sys_write(static_cast<int>(fd), buf, 1));
+    sys_close(static_cast<int>(fd));
+}
+
+TEST(rootfs, tmpfs_directories_and_rename) {
+    LONGS_EQUAL(0, sys_mkdir("/tmp/d", 0777));
+    LONGS_EQUAL(-EEXIST, sys_mkdir("/tmp/d", 0777));
+    LONGS_EQUAL(-ENOENT, sys_mkdir("/tmp/x/y", 0777));
+    long fd = open_("/tmp/d/f", o_wronly | o_creat);
+    sys_write(static_cast<int>(fd), "data", 4);
+    sys_close(static_cast<int>(fd));
+    LONGS_EQUAL(-ENOTEMPTY, sys_rmdir("/tmp/d"));
+    LONGS_EQUAL(-EINVAL, sys_rename("/tmp/d", "/tmp/d/sub"));
+    LONGS_EQUAL(0, sys_rename("/tmp/d/f", "/tmp/g"));
+    STRCMP_EQUAL("data", cat("/tmp/g").c_str());
+    STRCMP_EQUAL("ERR2", cat("/tmp/d/f").c_str());
+    LONGS_EQUAL(-EISDIR, sys_rename("/tmp/g", "/tmp/d"));
+    LONGS_EQUAL(0, sys_mkdir("/tmp/e", 0700));
+    LONGS_EQUAL(0, sys_rename("/tmp/d", "/tmp/e"));   // an empty directory is replaced
+    STRCMP_EQUAL(".,..,g,e,", list("/tmp").c_str());
+    LONGS_EQUAL(-ENOTDIR, sys_rmdir("/tmp/g"));
+    LONGS_EQUAL(0, sys_unlink("/tmp/g"));
+    LONGS_EQUAL(0, sys_rmdir("/tmp/e/"));
+    STRCMP_EQUAL(".,..,", list("/tmp").c_str());
+    LONGS_EQUAL(-ENOENT, sys_rmdir("/tmp/e"));
+}
+
+TEST(rootfs, getdents64) {
+    STRCMP_EQUAL(".,..,dev,proc,tmp,etc,www,", list("/").c_str());
+    STRCMP_EQUAL(".,..,motd,issue.net,abs,loop,devnull,", list("/etc").c_str());
+    STRCMP_CONTAINS("null,", list("/dev").c_str());
+    STRCMP_EQUAL("ERR20", list("/etc/motd").c_str());
+    long fd = open_("/etc/motd", o_rdonly);
+    alignas(8) char buf[64];
+    LONGS_EQUAL(-ENOTDIR, sys_getdents64(static_cast<int>(fd), buf, sizeof buf));
+    sys_close(static_cast<int>(fd));
+    fd = open_("/etc", o_rdonly);
+    LONGS_EQUAL(-EINVAL, sys_getdents64(static_cast<int>(fd), buf, 10));    // no record fits
+    LONGS_EQUAL(-EFAULT, sys_getdents64(static_cast<int>(fd), fs_test::bad_ptr, 64));
+    LONGS_EQUAL(-EISDIR, sys_read(static_cast<int>(fd), buf, sizeof buf));
+    // Read to the end, rewind, read again.
+    while (sys_getdents64(static_cast<int>(fd), buf, sizeof buf) > 0) {
+    }
+    LONGS_EQUAL(0, sys_lseek(static_cast<int>(fd), 0, seek_set));
+    CHECK(sys_getdents64(static_cast<int>(fd), buf, sizeof buf) > 0);
+    sys_close(static_cast<int>(fd));
+    LONGS_EQUAL(-EBADF, sys_getdents64(99, buf, sizeof buf));
+}
+
+TEST(rootfs, sendfile_to_a_pipe) {
+    int p[2];
+    LONGS_EQUAL(0, sys_pipe2(p, 0));
+    long fd = open_("/etc/motd", o_rdonly);
+    int f = static_cast<int>(fd);
+    int32_t off = 7;
+    LONGS_EQUAL(6, sys_sendfile(p[1], f, &off, 6));
+    LONGS_EQUAL(13, off);
+    LONGS_EQUAL(0, sys_lseek(f, 0, seek_cur));   // with an offset, f_pos stays
+    LONGS_EQUAL(14, sys_sendfile(p[1], f, nullptr, 100));
+    LONGS_EQUAL(14, sys_lseek(f, 0, seek_cur));
+    LONGS_EQUAL(0, sys_sendfile(p[1], f, nullptr, 100));   // at the end
+    char buf[64] = {};
+    LONGS_EQUAL(20, sys_read(p[0], buf, sizeof buf));
+    STRCMP_EQUAL("rootfshello, rootfs\n", buf);
+    // Errors: directions, kinds of input, bad offsets.
+    LONGS_EQUAL(-EBADF, sys_sendfile(p[0], f, nullptr, 1));   // output not writable
+    LONGS_EQUAL(-EBADF, sys_sendfile(p[1], 99, nullptr, 1));
+    LONGS_EQUAL(-EINVAL, sys_sendfile(p[1], p[0], nullptr, 1));  // a pipe is no source
+    LONGS_EQUAL(-EFAULT, sys_sendfile(p[1], f, reinterpret_cast<int32_t*>(fs_test::bad_ptr), 1));
+    off = -1;
+    LONGS_EQUAL(-EINVAL, sys_sendfile(p[1], f, &off, 1));
+    // From a tmpfs file too, through its bounce page.
+    long t = open_("/tmp/s", o_rdwr | o_creat);
+    sys_write(static_cast<int>(t), "tmpfs!", 6);
+    int64_t off64 = 0;
+    LONGS_EQUAL(6, sys_sendfile64(p[1], static_cast<int>(t), &off64, 6));
+    LONGS_EQUAL(6, off64);
+    memset(buf, 0, sizeof buf);
+    LONGS_EQUAL(6, sys_read(p[0], buf, sizeof buf));
+    STRCMP_EQUAL("tmpfs!", buf);
+    // And into a tmpfs file.
+    long out = open_("/tmp/copy", o_wronly | o_creat);
+    LONGS_EQUAL(14, sys_sendfile(static_cast<int>(out), f, (off = 0, &off), 1000));
+    sys_close(static_cast<int>(out));
+    STRCMP_EQUAL("hello, rootfs\n", cat("/tmp/copy").c_str());
+    sys_close(static_cast<int>(t));
+    sys_close(f);
+    sys_close(p[0]);
+    sys_close(p[1]);
+}
+
+TEST(rootfs, malformed_archives_are_refused_with_a_message) {
+    rootfs_forget();
+    std::string bad;
+    add(bad, "ok", 0100644, "fine");
+    add(bad, "cut", 0100644, "0123456789");
+    std::string cut = bad.substr(0, bad.size() - 8);
+    klog::clear();
+    LONGS_EQUAL(-EINVAL, populate_rootfs(bytes(cut), cut.size()));
+    STRCMP_CONTAINS("initramfs: bad archive at offset 120 of 240", klog_text().c_str());
+    STRCMP_CONTAINS("truncated; 1 entries kept", klog_text().c_str());
+    STRCMP_EQUAL("fine", cat("/ok").c_str());   // what came before stays
+    std::string junk(200, 'x');
+    klog::clear();
+    LONGS_EQUAL(-EINVAL, populate_rootfs(bytes(junk), junk.size()));
+    STRCMP_CONTAINS("no cpio magic", klog_text().c_str());
+    // Garbage at every byte of a good archive: never a crash, 0 or -EINVAL.
+    for (size_t i = 0; i < archive_len; i += 7) {
+        rootfs_forget();
+        std::string b(reinterpret_cast<const char*>(archive_buf), archive_len);
+        b[i] = static_cast<char>(b[i] ^ 0x5a);
+        long r = populate_rootfs(bytes(b), b.size());
+        CHECK(r == 0 || r == -EINVAL);
+    }
+}
