@@ -17,14 +17,12 @@
 #include "tests/unit/fs_test_util.h"
 
 using namespace uapi;
-using namespace cpio_test;
+using cpio_test::archive;
 
 namespace {
 
-// The archive lives in static storage (files are served from it in place),
-// not in a std::string the leak checker would charge to the first test.
-alignas(4) uint8_t archive_buf[4096];
-size_t archive_len;
+// Static storage: files are served from it in place.
+archive arc;
 
 std::string klog_text() {
     static char buf[16384];
@@ -34,20 +32,18 @@ std::string klog_text() {
 }
 
 void build_archive() {
-    std::string archive;
-    add(archive, ".", 040755);
-    add(archive, "etc", 040755, "", 100);
-    add(archive, "etc/motd", 0100644, "hello, rootfs\n", 1700000000);
-    add(archive, "etc/issue.net", 0120777, "motd");
-    add(archive, "etc/abs", 0120777, "/etc/motd");
-    add(archive, "etc/loop", 0120777, "loop");
-    add(archive, "etc/devnull", 0120777, "/dev/null");
-    add(archive, "www/deep/er/index.html", 0100644, "<p>hi</p>\n");   // parents implied
-    add(archive, "../escape", 0100644, "x");                           // refused
-    add(archive, "dev/sda", 0100644, "x");                             // under a mount point: refused
-    trailer(archive);
-    memcpy(archive_buf, archive.data(), archive.size());
-    archive_len = archive.size();
+    arc = archive{};
+    arc.add(".", 040755);
+    arc.add("etc", 040755, "", 100);
+    arc.add("etc/motd", 0100644, "hello, rootfs\n", 1700000000);
+    arc.add("etc/issue.net", 0120777, "motd");
+    arc.add("etc/abs", 0120777, "/etc/motd");
+    arc.add("etc/loop", 0120777, "loop");
+    arc.add("etc/devnull", 0120777, "/dev/null");
+    arc.add("www/deep/er/index.html", 0100644, "<p>hi</p>\n");   // parents implied
+    arc.add("../escape", 0100644, "x");                           // refused
+    arc.add("dev/sda", 0100644, "x");                             // under a mount point: refused
+    arc.trailer();
 }
 
 long open_(const char* p, unsigned flags, unsigned mode = 0644) { return sys_open(p, flags, mode); }
@@ -102,7 +98,7 @@ TEST_GROUP(rootfs) {
         rootfs_forget();
         build_archive();
         klog::clear();
-        LONGS_EQUAL(0, populate_rootfs(archive_buf, archive_len));
+        LONGS_EQUAL(0, populate_rootfs(arc.buf, arc.len));
     }
     void teardown() override {
         tmpfs_set_max_pages(1024);
@@ -387,25 +383,26 @@ TEST(rootfs, sendfile_to_a_pipe) {
 
 TEST(rootfs, malformed_archives_are_refused_with_a_message) {
     rootfs_forget();
-    std::string bad;
-    add(bad, "ok", 0100644, "fine");
-    add(bad, "cut", 0100644, "0123456789");
-    std::string cut = bad.substr(0, bad.size() - 8);
+    static archive bad;
+    bad = archive{};
+    bad.add("ok", 0100644, "fine");
+    bad.add("cut", 0100644, "0123456789");
     klog::clear();
-    LONGS_EQUAL(-EINVAL, populate_rootfs(bytes(cut), cut.size()));
+    LONGS_EQUAL(-EINVAL, populate_rootfs(bad.buf, bad.len - 8));
     STRCMP_CONTAINS("initramfs: bad archive at offset 120 of 240", klog_text().c_str());
     STRCMP_CONTAINS("truncated; 1 entries kept", klog_text().c_str());
     STRCMP_EQUAL("fine", cat("/ok").c_str());   // what came before stays
-    std::string junk(200, 'x');
+    static const uint8_t junk[200] = {'x', 'y', 'z'};
     klog::clear();
-    LONGS_EQUAL(-EINVAL, populate_rootfs(bytes(junk), junk.size()));
+    LONGS_EQUAL(-EINVAL, populate_rootfs(junk, sizeof junk));
     STRCMP_CONTAINS("no cpio magic", klog_text().c_str());
-    // Garbage at every byte of a good archive: never a crash, 0 or -EINVAL.
-    for (size_t i = 0; i < archive_len; i += 7) {
+    // Garbage at every 7th byte of a good archive: never a crash, 0 or -EINVAL.
+    for (size_t i = 0; i < arc.len; i += 7) {
         rootfs_forget();
-        std::string b(reinterpret_cast<const char*>(archive_buf), archive_len);
-        b[i] = static_cast<char>(b[i] ^ 0x5a);
-        long r = populate_rootfs(bytes(b), b.size());
+        static archive b;
+        b = arc;
+        b.at(i) = static_cast<char>(b.at(i) ^ 0x5a);
+        long r = populate_rootfs(b.buf, b.len);
         CHECK(r == 0 || r == -EINVAL);
     }
 }
