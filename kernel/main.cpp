@@ -130,6 +130,7 @@ extern "C" [[noreturn]] void start_kernel(int argc, char** argv, char** envp, ui
     dev_proc_init();  // /proc/net/dev, sockstat, protocols
     // Linux's rootfs_initcall: the built-in archive becomes /.
     populate_rootfs(__initramfs_start, static_cast<size_t>(__initramfs_end - __initramfs_start));
+    tmpfs_init();
     cpu::local_irq_enable();
     pci_init();
     ip_auto_config_late();   // Linux's late_initcall: say whether ip= found its device

@@ -73,6 +73,8 @@ long rootfs_rename(const char* oldname, const char* newname);
 long tmpfs_truncate(dentry* d, loff_t size);    // 0, -ENOSPC, -EFBIG
 size_t tmpfs_pages_used();
 void tmpfs_set_max_pages(size_t pages);         // host tests; default 1024 (4 MiB)
+// The limit from the command line: tmpfs.size=KiB (Linux's tmpfs size= option).
+void tmpfs_init();
 
 // For sendfile: the file body's bytes at pos, up to count, into buf
 // (tmpfs) or as a pointer into the archive (*in_place, no copy).

@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "kernel/fs/ramfs.h"
+#include "kernel/cmdline.h"
 #include "kernel/cpu.h"
 #include "kernel/mm/slab.h"
+#include "kernel/printk.h"
 #include "kernel/time.h"
 #include "kernel/uaccess.h"
 #include "kernel/uapi/errno.h"
@@ -274,6 +276,17 @@ long tmpfs_truncate(dentry* d, loff_t size) {
 size_t tmpfs_pages_used() { return pages_used; }
 void tmpfs_forget() { pages_used = 0; }
 void tmpfs_set_max_pages(size_t pages) { max_pages = pages; }
+
+void tmpfs_init() {
+    long kib = cmdline::get_int("tmpfs.size", static_cast<long>(max_pages * TMPFS_PAGE_SIZE / 1024));
+    if (kib < 0) {
+        pr_warn("tmpfs: tmpfs.size=%ld makes no sense, keeping %u KiB\n", kib,
+                static_cast<unsigned>(max_pages * TMPFS_PAGE_SIZE / 1024));
+        return;
+    }
+    max_pages = static_cast<size_t>(kib) * 1024 / TMPFS_PAGE_SIZE;
+    pr_info("tmpfs: /tmp holds up to %ld KiB\n", kib);
+}
 
 long rootfs_read_kernel(inode* i, loff_t pos, char* buf, size_t count, const char** in_place) {
     *in_place = nullptr;
