@@ -5,10 +5,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -172,4 +176,66 @@ TEST(rootfs_libc, sendfile_to_a_pipe) {
     close(fd);
     close(p[0]);
     close(p[1]);
+}
+
+// sendfile into TCP over loopback, non-blocking so one thread can drain the
+// other end: the archive's /etc/motd in place, then a 100 000-byte /tmp file
+// through the kernel's bounce page, short sends resumed from the offset.
+TEST(rootfs_libc, sendfile_to_a_tcp_socket) {
+    int lst = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    int cli = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    struct sockaddr_in at = {};
+    at.sin_family = AF_INET;
+    at.sin_port = htons(8019);
+    at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    LONGS_EQUAL(0, bind(lst, reinterpret_cast<struct sockaddr*>(&at), sizeof at));
+    LONGS_EQUAL(0, listen(lst, 1));
+    int rc = connect(cli, reinterpret_cast<struct sockaddr*>(&at), sizeof at);
+    CHECK(rc == 0 || errno == EINPROGRESS);
+    struct pollfd pl = {lst, POLLIN, 0};
+    LONGS_EQUAL(1, poll(&pl, 1, 2000));
+    int srv = accept4(lst, nullptr, nullptr, SOCK_NONBLOCK);
+    CHECK(srv >= 0);
+
+    static char want[100000 + 200], got[sizeof want];
+    int motd = open("/etc/motd", O_RDONLY);
+    struct stat st;
+    fstat(motd, &st);
+    size_t motd_len = static_cast<size_t>(st.st_size);
+    LONGS_EQUAL(motd_len, read(motd, want, sizeof want));
+    int tmp = open("/tmp/rootfs_test2", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    for (size_t i = 0; i < 100000; ++i) {
+        want[motd_len + i] = static_cast<char>('A' + i % 53);
+    }
+    LONGS_EQUAL(100000, write(tmp, want + motd_len, 100000));
+    size_t total = motd_len + 100000, received = 0;
+    int files[2] = {motd, tmp};
+    size_t sizes[2] = {motd_len, 100000};
+    for (int k = 0; k < 2; ++k) {
+        off_t off = 0;
+        for (int rounds = 0; rounds < 10000 && static_cast<size_t>(off) < sizes[k]; ++rounds) {
+            ssize_t n = sendfile(srv, files[k], &off, sizes[k] - static_cast<size_t>(off));
+            CHECK(n > 0 || (n == -1 && errno == EAGAIN));
+            ssize_t r = recv(cli, got + received, sizeof got - received, 0);
+            if (r > 0) {
+                received += static_cast<size_t>(r);
+            }
+        }
+        LONGS_EQUAL(sizes[k], off);
+    }
+    for (int rounds = 0; rounds < 1000 && received < total; ++rounds) {
+        struct pollfd pc = {cli, POLLIN, 0};
+        poll(&pc, 1, 100);
+        ssize_t r = recv(cli, got + received, sizeof got - received, 0);
+        if (r > 0) {
+            received += static_cast<size_t>(r);
+        }
+    }
+    LONGS_EQUAL(total, received);
+    MEMCMP_EQUAL(want, got, total);
+    close(motd);
+    close(tmp);
+    close(srv);
+    close(cli);
+    close(lst);
 }
