@@ -18,9 +18,10 @@ namespace {
 size_t max_pages = 1024;   // 4 MiB of /tmp
 size_t pages_used;
 
-// Linux's MAX_LFS_FILESIZE for 32-bit off_t users would be 2 GiB; /tmp
-// never gets near it, the page limit comes first.
-constexpr loff_t TMPFS_MAX_FILESIZE = 0x7fffffff;
+// The largest tmpfs file, holes included (EFBIG past it): it bounds the page
+// array (64 KiB at most) that a write far past the end would otherwise make
+// as big as it likes outside the page limit.
+constexpr loff_t TMPFS_MAX_FILESIZE = 64 << 20;
 
 loff_t rootfs_llseek(file* f, loff_t offset, int whence) {
     loff_t size = f->f_inode->i_size;

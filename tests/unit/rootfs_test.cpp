@@ -253,6 +253,13 @@ TEST(rootfs, tmpfs_create_write_read_truncate_unlink) {
     LONGS_EQUAL(1, sys_write(f, "z", 1));
     LONGS_EQUAL(0, sys_pread64(f, c, 1, 0, 15000, 0) == 1 && c[0] == 0 ? 0 : 1);
     LONGS_EQUAL(-EFAULT, sys_write(f, fs_test::bad_ptr, 1));
+    // Past 64 MiB: EFBIG, and no page array that size.
+    sys_lseek(f, 64 << 20, seek_set);
+    LONGS_EQUAL(-EFBIG, sys_write(f, "x", 1));
+    LONGS_EQUAL(-EFBIG, sys_ftruncate(f, (64 << 20) + 1));
+    LONGS_EQUAL(0, sys_ftruncate(f, 64 << 20));   // a hole: no pages
+    LONGS_EQUAL(0, sys_pread64(f, c, 1, 0, 60 << 20, 0) == 1 && c[0] == 0 ? 0 : 1);
+    LONGS_EQUAL(-EINVAL, sys_ftruncate(f, -1));
     sys_close(f);
     // O_TRUNC empties it and gives the pages back.
     fd = open_("/tmp/a", o_wronly | o_trunc);
