@@ -52,6 +52,8 @@ constexpr syscall_def syscall_defs[] = {
     {NR_lstat, syscall_entry<sys_newlstat>, "sys_newlstat"},
     {NR_fstat, syscall_entry<sys_fstat>, "sys_newfstat"},
     {NR_readlink, syscall_entry<sys_readlink>, "sys_readlink"},
+    {NR_access, syscall_entry<sys_access>, "sys_access"},
+    {NR_getcwd, syscall_entry<sys_getcwd>, "sys_getcwd"},
     {NR_getdents64, syscall_entry<sys_getdents64>, "sys_getdents64"},
     {NR_sendfile, syscall_entry<sys_sendfile>, "sys_sendfile"},
     {NR_sendfile64, syscall_entry<sys_sendfile64>, "sys_sendfile64"},

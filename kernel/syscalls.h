@@ -31,6 +31,8 @@ long sys_fstat(int fd, uapi::stat* st);
 long sys_newstat(const char* path, uapi::stat* st);
 long sys_newlstat(const char* path, uapi::stat* st);
 long sys_readlink(const char* path, char* buf, int bufsiz);
+long sys_access(const char* path, int mode);
+long sys_getcwd(char* buf, unsigned long size);
 long sys_getdents64(int fd, void* dirent, unsigned count);
 long sys_pread64(int fd, char* buf, size_t count, long pad, unsigned long pos_lo, unsigned long pos_hi);
 long sys_sendfile(int out_fd, int in_fd, int32_t* offset, size_t count);

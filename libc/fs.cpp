@@ -1,5 +1,5 @@
-// File-system calls newlib leaves to the system: stat, lstat, pread,
-// sendfile, readlink, unlink, mkdir, rmdir, rename, truncate, ftruncate,
+// File-system calls newlib leaves to the system: stat, lstat, access,
+// getcwd, pread, sendfile, readlink, unlink, mkdir, rmdir, rename, truncate, ftruncate,
 // and the <dirent.h> directory stream over getdents64 (as glibc's
 // sysdeps/unix/sysv/linux/readdir64.c). newlib's struct stat is its own:
 // the kernel's o32 one is converted field by field.
@@ -93,6 +93,13 @@ ssize_t sendfile(int out_fd, int in_fd, off_t* offset, size_t count) {
         *offset = static_cast<off_t>(pos);
     }
     return r;
+}
+
+int access(const char* path, int mode) { return static_cast<int>(libc::do_syscall(uapi::NR_access, path, mode)); }
+
+// The kernel returns the length with the NUL; getcwd(3) returns buf.
+char* getcwd(char* buf, size_t size) {
+    return libc::do_syscall(uapi::NR_getcwd, buf, size) < 0 ? nullptr : buf;
 }
 
 ssize_t readlink(const char* __restrict path, char* __restrict buf, size_t n) {

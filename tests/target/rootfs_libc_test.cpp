@@ -111,6 +111,13 @@ TEST(rootfs_libc, read_only_outside_tmp) {
     CHECK(fails_with(open("/etc/hostname", O_RDONLY | O_DIRECTORY), ENOTDIR));
     CHECK(fopen("/etc/motd", "w") == nullptr);
     LONGS_EQUAL(EROFS, errno);
+    LONGS_EQUAL(0, access("/etc/motd", R_OK));
+    CHECK(fails_with(access("/etc/motd", W_OK), EROFS));
+    LONGS_EQUAL(0, access("/tmp", W_OK));
+    CHECK(fails_with(access("/nope", F_OK), ENOENT));
+    char cwd[8];
+    CHECK(getcwd(cwd, sizeof cwd) == cwd);
+    STRCMP_EQUAL("/", cwd);
 }
 
 TEST(rootfs_libc, tmp_write_read_unlink) {

@@ -179,6 +179,21 @@ TEST(rootfs, stat_and_fstat) {
     sys_close(static_cast<int>(fd));
 }
 
+TEST(rootfs, access_and_getcwd) {
+    LONGS_EQUAL(0, sys_access("/etc/motd", 4));
+    LONGS_EQUAL(-EROFS, sys_access("/etc/motd", 2));
+    LONGS_EQUAL(-EACCES, sys_access("/etc/motd", 1));
+    LONGS_EQUAL(0, sys_access("/etc", 1));
+    LONGS_EQUAL(0, sys_access("/tmp", 2));
+    LONGS_EQUAL(0, sys_access("/dev/null", 2));
+    LONGS_EQUAL(-ENOENT, sys_access("/nope", 0));
+    LONGS_EQUAL(-EINVAL, sys_access("/etc", 8));
+    char buf[4];
+    LONGS_EQUAL(2, sys_getcwd(buf, sizeof buf));
+    STRCMP_EQUAL("/", buf);
+    LONGS_EQUAL(-ERANGE, sys_getcwd(buf, 1));
+}
+
 TEST(rootfs, lseek_and_pread) {
     long fd = open_("/etc/motd", o_rdonly);
     int f = static_cast<int>(fd);
