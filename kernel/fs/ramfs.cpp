@@ -27,6 +27,9 @@ bool is_lnk(const dentry* d) { return (d->d_inode.i_mode & uapi::s_ifmt) == uapi
 
 void d_free(inode* i) {
     dentry* d = d_inode_dentry(i);
+    if (d->d_tmpfs) {
+        tmpfs_uncharge_inode();
+    }
     tmpfs_truncate(d, 0);
     kfree(d->d_pages);
     kfree(d->d_name);
@@ -251,11 +254,17 @@ dentry* d_lookup(dentry* dir, const char* name, size_t len) {
 }
 
 dentry* d_alloc(dentry* dir, const char* name, size_t len, uint32_t mode) {
+    if (dir->d_tmpfs && !tmpfs_charge_inode()) {
+        return nullptr;
+    }
     dentry* d = static_cast<dentry*>(kzalloc(sizeof(dentry), GFP_KERNEL));
     char* copy = static_cast<char*>(kmalloc(len + 1, GFP_KERNEL));
     if (!d || !copy) {
         kfree(d);
         kfree(copy);
+        if (dir->d_tmpfs) {
+            tmpfs_uncharge_inode();
+        }
         return nullptr;
     }
     memcpy(copy, name, len);
@@ -389,7 +398,7 @@ long rootfs_create(const char* name, unsigned mode, bool excl, inode** out) {
     }
     dentry* d = d_alloc(dir, last, len, uapi::s_ifreg | (mode & 07777 & ~DEFAULT_UMASK));
     if (!d) {
-        return -ENOMEM;
+        return tmpfs_inodes_full() ? -ENOSPC : -ENOMEM;
     }
     ihold(&d->d_inode);
     *out = &d->d_inode;
@@ -414,7 +423,10 @@ long rootfs_mkdir(const char* name, unsigned mode) {
     if (!dir->d_tmpfs) {
         return -EROFS;
     }
-    return d_alloc(dir, last, len, uapi::s_ifdir | (mode & 07777 & ~DEFAULT_UMASK)) ? 0 : -ENOMEM;
+    if (!d_alloc(dir, last, len, uapi::s_ifdir | (mode & 07777 & ~DEFAULT_UMASK))) {
+        return tmpfs_inodes_full() ? -ENOSPC : -ENOMEM;
+    }
+    return 0;
 }
 
 long rootfs_rmdir(const char* name) {

@@ -75,6 +75,12 @@ size_t tmpfs_pages_used();
 void tmpfs_set_max_pages(size_t pages);         // host tests; default 1024 (4 MiB)
 // The limit from the command line: tmpfs.size=KiB (Linux's tmpfs size= option).
 void tmpfs_init();
+// Names under /tmp are bounded too (Linux's nr_inodes), default 1024:
+// charge fails (false) when full; uncharge when an inode goes.
+bool tmpfs_charge_inode();
+void tmpfs_uncharge_inode();
+bool tmpfs_inodes_full();
+void tmpfs_set_max_inodes(size_t n);   // host tests
 
 // For sendfile: the file body's bytes at pos, up to count, into buf
 // (tmpfs) or as a pointer into the archive (*in_place, no copy).

@@ -17,6 +17,8 @@ namespace {
 
 size_t max_pages = 1024;   // 4 MiB of /tmp
 size_t pages_used;
+size_t max_inodes = 1024;
+size_t inodes_used;
 
 // The largest tmpfs file, holes included (EFBIG past it): it bounds the page
 // array (64 KiB at most) that a write far past the end would otherwise make
@@ -275,7 +277,27 @@ long tmpfs_truncate(dentry* d, loff_t size) {
 }
 
 size_t tmpfs_pages_used() { return pages_used; }
-void tmpfs_forget() { pages_used = 0; }
+void tmpfs_forget() {
+    pages_used = 0;
+    inodes_used = 0;
+}
+
+bool tmpfs_charge_inode() {
+    cpu::irq_guard guard;
+    if (inodes_used >= max_inodes) {
+        return false;
+    }
+    ++inodes_used;
+    return true;
+}
+
+void tmpfs_uncharge_inode() {
+    cpu::irq_guard guard;
+    --inodes_used;
+}
+
+bool tmpfs_inodes_full() { return inodes_used >= max_inodes; }
+void tmpfs_set_max_inodes(size_t n) { max_inodes = n; }
 void tmpfs_set_max_pages(size_t pages) { max_pages = pages; }
 
 void tmpfs_init() {

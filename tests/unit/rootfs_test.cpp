@@ -102,6 +102,7 @@ TEST_GROUP(rootfs) {
     }
     void teardown() override {
         tmpfs_set_max_pages(1024);
+        tmpfs_set_max_inodes(1024);
         fs_test::teardown();
     }
 };
@@ -314,6 +315,22 @@ TEST(rootfs, tmpfs_is_bounded) {
     fd = open_("/tmp/other", o_wronly);
     LONGS_EQUAL(1, sys_write(static_cast<int>(fd), buf, 1));
     sys_close(static_cast<int>(fd));
+}
+
+TEST(rootfs, tmpfs_names_are_bounded) {
+    tmpfs_set_max_inodes(3);   // /tmp itself is the root's, not charged
+    LONGS_EQUAL(0, sys_mkdir("/tmp/d", 0755));
+    long a = open_("/tmp/d/a", o_wronly | o_creat);
+    long b = open_("/tmp/b", o_wronly | o_creat);
+    CHECK(a >= 0 && b >= 0);
+    LONGS_EQUAL(-ENOSPC, open_("/tmp/c", o_wronly | o_creat));
+    LONGS_EQUAL(-ENOSPC, sys_mkdir("/tmp/e", 0755));
+    // An unlinked file still open keeps its charge until the last close.
+    LONGS_EQUAL(0, sys_unlink("/tmp/b"));
+    LONGS_EQUAL(-ENOSPC, sys_mkdir("/tmp/e", 0755));
+    sys_close(static_cast<int>(b));
+    LONGS_EQUAL(0, sys_mkdir("/tmp/e", 0755));
+    sys_close(static_cast<int>(a));
 }
 
 TEST(rootfs, tmpfs_directories_and_rename) {
