@@ -104,6 +104,10 @@ def arena_ptr(off):
     return bytes([2]) + struct.pack(">H", off)
 
 
+def word(v):
+    return bytes([4]) + struct.pack(">I", v)
+
+
 def call(nr, *args):
     args = list(args) + [small(0)] * (6 - len(args))
     return struct.pack(">H", nr) + b"".join(args)
@@ -119,6 +123,22 @@ def syscall_corpus():
     write("fuzz_syscall", "pipe_rw", struct.pack(">H", 0) + pipe)
     write("fuzz_syscall", "poll", struct.pack(">H", 8) + struct.pack("<iHH", 0, 1, 0) +
           call(183, small(2), small(1)) + call(188, arena_ptr(0), small(1), small(0)))
+    # The rootfs: a /tmp file made, written, read back, sent into a pipe,
+    # truncated, renamed onto itself and removed; then /tmp listed and stat'ed.
+    tmpfile = (call(5, arena_ptr(0), word(0x102), word(0o644)) +         # open O_RDWR|O_CREAT
+               call(4, small(0), arena_ptr(0), small(8)) +                # write
+               call(42) +                                                 # pipe: fds 1, 2
+               call(237, small(2), small(0), small(0), small(8)) +       # sendfile64(2, 0, NULL, 8)
+               call(200, small(0), arena_ptr(64), small(8)) +            # pread64 at 0
+               call(93, small(0), small(3)) +                             # ftruncate
+               call(38, arena_ptr(0), arena_ptr(0)) +                     # rename onto itself
+               call(10, arena_ptr(0)))                                    # unlink
+    write("fuzz_syscall", "rootfs_tmp_file", struct.pack(">H", 8) + b"/tmp/fz\0" + tmpfile)
+    listing = (call(5, arena_ptr(0), word(0x10000)) +                     # open O_DIRECTORY
+               call(219, small(0), arena_ptr(64), word(200)) +            # getdents64
+               call(106, arena_ptr(0), arena_ptr(1024)) +                 # stat
+               call(39, arena_ptr(0), word(0o755)))                       # mkdir: EEXIST
+    write("fuzz_syscall", "rootfs_tmp_dir", struct.pack(">H", 8) + b"/tmp\0\0\0\0" + listing)
 
 
 # fuzz_tcp's operations (see fuzz_tcp.cpp): opcode % 8.
