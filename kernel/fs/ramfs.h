@@ -20,7 +20,7 @@
 
 constexpr size_t RAMFS_NAME_MAX = 255;   // Linux's NAME_MAX (a libc macro)
 constexpr size_t TMPFS_PAGE_SIZE = 4096;
-constexpr int MAXSYMLINKS = 8;   // Linux's nested symlink limit (40 in total)
+constexpr int MAXSYMLINKS = 8;   // symlinks one lookup may follow (Linux: 40)
 
 enum class mount_kind : uint8_t { none, dev, proc };
 
