@@ -28,7 +28,23 @@ long cp_new_stat(const inode* i, uapi::stat* st) {
     return copy_to_user(st, &s, sizeof s);
 }
 
-long stat_path(const char* path, uapi::stat* st, bool follow) {
+long cp_new_stat64(const inode* i, uapi::stat64* st) {
+    uapi::stat64 s{};
+    s.st_mode = i->i_mode;
+    s.st_ino = i->i_ino;
+    bool dir = (i->i_mode & uapi::s_ifmt) == uapi::s_ifdir;
+    s.st_nlink = i->i_nlink ? i->i_nlink : (dir ? 2 : 1);
+    s.st_rdev = i->i_rdev;
+    s.st_size = i->i_size;
+    s.st_atime_sec = s.st_mtime_sec = s.st_ctime_sec = static_cast<int32_t>(i->i_mtime);
+    s.st_blksize = 1u << i->i_blkbits;
+    s.st_blocks = (i->i_size + 511) / 512;
+    return copy_to_user(st, &s, sizeof s);
+}
+
+// Both layouts through one lookup.
+template <typename Stat>
+long stat_path(const char* path, Stat* st, bool follow) {
     long len = strnlen_user(path, uapi::path_max);
     if (len < 0) {
         return len;
@@ -38,10 +54,19 @@ long stat_path(const char* path, uapi::stat* st, bool follow) {
     if (err) {
         return err;
     }
-    err = cp_new_stat(i, st);
+    if constexpr (sizeof(Stat) == sizeof(uapi::stat)) {
+        err = cp_new_stat(i, st);
+    } else {
+        err = cp_new_stat64(i, st);
+    }
     iput(i);
     return err;
 }
+
+constexpr int AT_FDCWD = -100;
+constexpr int AT_SYMLINK_NOFOLLOW = 0x100;
+constexpr int AT_NO_AUTOMOUNT = 0x800;
+constexpr int AT_EMPTY_PATH = 0x1000;
 
 }  // namespace
 
@@ -55,6 +80,43 @@ long sys_fstat(int fd, uapi::stat* st) {
 
 long sys_newstat(const char* path, uapi::stat* st) { return stat_path(path, st, true); }
 long sys_newlstat(const char* path, uapi::stat* st) { return stat_path(path, st, false); }
+long sys_stat64(const char* path, uapi::stat64* st) { return stat_path(path, st, true); }
+long sys_lstat64(const char* path, uapi::stat64* st) { return stat_path(path, st, false); }
+
+long sys_fstat64(int fd, uapi::stat64* st) {
+    fd_ref f(fd);
+    if (!f) {
+        return -EBADF;
+    }
+    return cp_new_stat64(f->f_inode, st);
+}
+
+// o32 has no newfstatat: fstatat64 is the at-call. Every task's cwd is /,
+// so AT_FDCWD and absolute names resolve; a name relative to another
+// directory descriptor is not supported (EOPNOTSUPP), as in openat.
+long sys_fstatat64(int dfd, const char* path, uapi::stat64* st, int flag) {
+    if (flag & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH)) {
+        return -EINVAL;
+    }
+    long len = strnlen_user(path, uapi::path_max);
+    if (len < 0) {
+        return len;
+    }
+    if (len == 0 && (flag & AT_EMPTY_PATH)) {
+        return sys_fstat64(dfd, st);
+    }
+    if (len > 0 && path[0] != '/' && dfd != AT_FDCWD) {
+        fd_ref d(dfd);
+        if (!d) {
+            return -EBADF;
+        }
+        if ((d->f_inode->i_mode & uapi::s_ifmt) != uapi::s_ifdir) {
+            return -ENOTDIR;
+        }
+        return -EOPNOTSUPP;
+    }
+    return stat_path(path, st, !(flag & AT_SYMLINK_NOFOLLOW));
+}
 
 long sys_readlink(const char* path, char* buf, int bufsiz) {
     if (bufsiz <= 0) {

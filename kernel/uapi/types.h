@@ -45,6 +45,30 @@ struct stat {
 };
 static_assert(sizeof(stat) == 144, "o32 struct stat is 144 bytes");
 
+// The same file's struct stat64 (stat64, lstat64, fstat64, fstatat64).
+struct stat64 {
+    uint32_t st_dev;
+    uint32_t st_pad0[3];
+    uint64_t st_ino;
+    uint32_t st_mode;
+    uint32_t st_nlink;
+    uint32_t st_uid;
+    uint32_t st_gid;
+    uint32_t st_rdev;
+    uint32_t st_pad1[3];
+    int64_t st_size;
+    int32_t st_atime_sec;
+    uint32_t st_atime_nsec;
+    int32_t st_mtime_sec;
+    uint32_t st_mtime_nsec;
+    int32_t st_ctime_sec;
+    uint32_t st_ctime_nsec;
+    uint32_t st_blksize;
+    uint32_t st_pad2;
+    int64_t st_blocks;
+};
+static_assert(sizeof(stat64) == 104, "o32 struct stat64 is 104 bytes");
+
 // st_mode file types (S_IFMT...); lower case, since libc headers make the
 // upper-case names macros.
 constexpr uint32_t s_ifmt = 0170000, s_ifsock = 0140000, s_iflnk = 0120000, s_ifreg = 0100000,

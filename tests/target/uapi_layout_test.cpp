@@ -22,6 +22,18 @@ TEST(uapi_layout, o32_basic_types) {
 }
 
 // arch/mips/include/uapi/asm/stat.h, _MIPS_SIM_ABI32
+TEST(uapi_layout, stat64_offsets) {
+    LONGS_EQUAL(104, sizeof(uapi::stat64));
+    LONGS_EQUAL(16, offsetof(uapi::stat64, st_ino));
+    LONGS_EQUAL(24, offsetof(uapi::stat64, st_mode));
+    LONGS_EQUAL(40, offsetof(uapi::stat64, st_rdev));
+    LONGS_EQUAL(56, offsetof(uapi::stat64, st_size));
+    LONGS_EQUAL(64, offsetof(uapi::stat64, st_atime_sec));
+    LONGS_EQUAL(72, offsetof(uapi::stat64, st_mtime_sec));
+    LONGS_EQUAL(88, offsetof(uapi::stat64, st_blksize));
+    LONGS_EQUAL(96, offsetof(uapi::stat64, st_blocks));
+}
+
 TEST(uapi_layout, stat_offsets) {
     LONGS_EQUAL(144, sizeof(uapi::stat));
     LONGS_EQUAL(16, offsetof(uapi::stat, st_ino));

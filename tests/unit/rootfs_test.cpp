@@ -195,6 +195,29 @@ TEST(rootfs, access_and_getcwd) {
     LONGS_EQUAL(-ERANGE, sys_getcwd(buf, 1));
 }
 
+TEST(rootfs, stat64_and_fstatat64) {
+    stat64 st{};
+    LONGS_EQUAL(0, sys_stat64("/etc/issue.net", &st));
+    LONGS_EQUAL(14, st.st_size);
+    LONGS_EQUAL(1700000000, st.st_mtime_sec);
+    LONGS_EQUAL(0, sys_lstat64("/etc/issue.net", &st));
+    LONGS_EQUAL(s_iflnk, st.st_mode & s_ifmt);
+    LONGS_EQUAL(0, sys_fstatat64(-100, "etc/motd", &st, 0));
+    LONGS_EQUAL(14, st.st_size);
+    LONGS_EQUAL(0, sys_fstatat64(-100, "/etc/issue.net", &st, 0x100));   // AT_SYMLINK_NOFOLLOW
+    LONGS_EQUAL(4, st.st_size);
+    LONGS_EQUAL(-EINVAL, sys_fstatat64(-100, "/etc", &st, 0x2));
+    long fd = open_("/etc/motd", o_rdonly);
+    LONGS_EQUAL(0, sys_fstatat64(static_cast<int>(fd), "", &st, 0x1000));  // AT_EMPTY_PATH
+    LONGS_EQUAL(14, st.st_size);
+    LONGS_EQUAL(-ENOENT, sys_fstatat64(static_cast<int>(fd), "", &st, 0));
+    LONGS_EQUAL(-ENOTDIR, sys_fstatat64(static_cast<int>(fd), "x", &st, 0));
+    LONGS_EQUAL(0, sys_fstat64(static_cast<int>(fd), &st));
+    LONGS_EQUAL(14, st.st_size);
+    sys_close(static_cast<int>(fd));
+    LONGS_EQUAL(-EBADF, sys_fstat64(99, &st));
+}
+
 TEST(rootfs, lseek_and_pread) {
     long fd = open_("/etc/motd", o_rdonly);
     int f = static_cast<int>(fd);
