@@ -73,7 +73,8 @@ long rootfs_rename(const char* oldname, const char* newname);
 long tmpfs_truncate(dentry* d, loff_t size);    // 0, -ENOSPC, -EFBIG
 size_t tmpfs_pages_used();
 void tmpfs_set_max_pages(size_t pages);         // host tests; default 1024 (4 MiB)
-// The limit from the command line: tmpfs.size=KiB (Linux's tmpfs size= option).
+// The limit from the command line: tmpfs.size=KiB (Linux's tmpfs size= option),
+// and /proc/mounts.
 void tmpfs_init();
 // Names under /tmp are bounded too (Linux's nr_inodes), default 1024:
 // charge fails (false) when full; uncharge when an inode goes.

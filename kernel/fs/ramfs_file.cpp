@@ -4,6 +4,7 @@
 // bytes in pages, charged against one limit for all of /tmp.
 #include <string.h>
 
+#include "kernel/fs/proc.h"
 #include "kernel/fs/ramfs.h"
 #include "kernel/cmdline.h"
 #include "kernel/cpu.h"
@@ -300,7 +301,20 @@ bool tmpfs_inodes_full() { return inodes_used >= max_inodes; }
 void tmpfs_set_max_inodes(size_t n) { max_inodes = n; }
 void tmpfs_set_max_pages(size_t pages) { max_pages = pages; }
 
+namespace {
+// /proc/mounts (Linux's fs/proc_namespace.c show_vfsmnt): what hangs where.
+int mounts_show(seq_file* m, void*) {
+    seq_puts(m, "rootfs / rootfs ro 0 0\n");
+    seq_puts(m, "devtmpfs /dev devtmpfs rw 0 0\n");
+    seq_puts(m, "proc /proc proc rw 0 0\n");
+    seq_printf(m, "tmpfs /tmp tmpfs rw,size=%uk,nr_inodes=%u 0 0\n",
+               static_cast<unsigned>(max_pages * TMPFS_PAGE_SIZE / 1024), static_cast<unsigned>(max_inodes));
+    return 0;
+}
+}  // namespace
+
 void tmpfs_init() {
+    proc_create("mounts", mounts_show);
     long kib = cmdline::get_int("tmpfs.size", static_cast<long>(max_pages * TMPFS_PAGE_SIZE / 1024));
     if (kib < 0) {
         pr_warn("tmpfs: tmpfs.size=%ld makes no sense, keeping %u KiB\n", kib,

@@ -40,6 +40,7 @@ def test_ls_shows_the_archive_and_the_mount_points(shell):
     assert re.search(r"^lrwxrwxrwx +1 +5 issue\.net -> issue$", etc, re.M), etc
     assert "null" in shell.run("ls /dev").split()
     assert "uptime" in shell.run("ls /proc").split()
+    assert shell.run("cat /proc/mounts").splitlines()[0] == "rootfs / rootfs ro 0 0"
     assert shell.run("ls /nope") == "ls: /nope: No such file or directory\n"
 
 
@@ -91,6 +92,7 @@ def test_tmp_fills_up_with_enospc(boot):
     q = boot("tmpfs.size=8")
     q.expect(PROMPT, timeout=30)
     assert "tmpfs: /tmp holds up to 8 KiB" in q.output
+    assert "tmpfs /tmp tmpfs rw,size=8k,nr_inodes=1024 0 0\n" in q.run("cat /proc/mounts")
     assert q.run("write /tmp/a first") == ""
     assert q.run("write /tmp/b second") == ""
     assert q.run("write /tmp/c third") == "write: /tmp/c: No space left on device\n"
