@@ -58,7 +58,7 @@ long may_open_rootfs(inode* i, unsigned flags) {
     return 0;
 }
 
-long do_sys_open(const char* upath, unsigned flags, unsigned mode) {
+long do_sys_open(const char* upath, unsigned flags, unsigned mode, dentry* base = nullptr) {
     long len = strnlen_user(upath, uapi::path_max);
     if (len < 0) {
         return len;
@@ -69,7 +69,7 @@ long do_sys_open(const char* upath, unsigned flags, unsigned mode) {
         return fd;
     }
     file* f;
-    long err = filp_open(upath, flags, &f, mode);
+    long err = filp_open(upath, flags, &f, mode, base);
     if (err) {
         put_unused_fd(fd);
         return err;
@@ -101,19 +101,33 @@ bool mount_fast_path(const char* path, inode** out) {
 
 }  // namespace
 
-long path_lookupat(const char* path, bool follow, inode** out) {
+long path_lookupat(const char* path, bool follow, inode** out, dentry* base) {
     if (mount_fast_path(path, out)) {
         return 0;
     }
-    return rootfs_lookup(path, follow, out);
+    return rootfs_lookup(path, follow, out, base);
 }
 
-inode* path_lookup(const char* path) {
-    inode* i;
-    return path_lookupat(path, true, &i) ? nullptr : i;
+long dfd_base(int dfd, file* f, dentry** base) {
+    *base = nullptr;
+    if (dfd == AT_FDCWD) {
+        return 0;
+    }
+    if (!f) {
+        return -EBADF;
+    }
+    inode* i = f->f_inode;
+    if ((i->i_mode & uapi::s_ifmt) != uapi::s_ifdir) {
+        return -ENOTDIR;
+    }
+    if (i->i_fop != &rootfs_dir_fops) {
+        return -EOPNOTSUPP;
+    }
+    *base = d_inode_dentry(i);
+    return 0;
 }
 
-long filp_open(const char* path, unsigned flags, file** out, unsigned mode) {
+long filp_open(const char* path, unsigned flags, file** out, unsigned mode, dentry* base) {
     if (*path == '\0') {
         return -ENOENT;
     }
@@ -122,9 +136,9 @@ long filp_open(const char* path, unsigned flags, file** out, unsigned mode) {
     }
     inode* i;
     bool follow = !(flags & uapi::o_nofollow);
-    long err = path_lookupat(path, follow, &i);
+    long err = path_lookupat(path, follow, &i, base);
     if (err == -ENOENT && (flags & uapi::o_creat)) {
-        err = rootfs_create(path, mode, true, &i);
+        err = rootfs_create(path, mode, true, &i, base);
         flags &= ~uapi::o_excl;   // made now: no EEXIST from check_open
     } else if (!err && !(flags & uapi::o_creat)) {
         flags &= ~uapi::o_excl;
@@ -181,17 +195,15 @@ int files_install_console(files_struct* files) {
 long sys_open(const char* path, unsigned flags, unsigned mode) { return do_sys_open(path, flags, mode); }
 
 long sys_openat(int dfd, const char* path, unsigned flags, unsigned mode) {
-    // Every task's cwd is /: relative names resolve from there (AT_FDCWD);
-    // relative to a directory descriptor is not supported yet.
-    if (access_ok(path, 1) && path[0] != '/' && dfd != AT_FDCWD) {
-        fd_ref d(dfd);
-        if (!d) {
-            return -EBADF;
+    // Every task's cwd is /: AT_FDCWD and absolute names start there; a
+    // relative name with a directory descriptor starts at that directory.
+    dentry* base = nullptr;
+    fd_ref dir(dfd == AT_FDCWD ? -1 : dfd);   // holds the directory for the call
+    if (access_ok(path, 1) && path[0] != '/' && path[0] != '\0') {
+        long err = dfd_base(dfd, dir.get(), &base);
+        if (err) {
+            return err;
         }
-        if ((d->f_inode->i_mode & uapi::s_ifmt) != uapi::s_ifdir) {
-            return -ENOTDIR;
-        }
-        return -EOPNOTSUPP;
     }
-    return do_sys_open(path, flags, mode);
+    return do_sys_open(path, flags, mode, base);
 }

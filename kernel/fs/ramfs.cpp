@@ -286,7 +286,7 @@ dentry* d_alloc(dentry* dir, const char* name, size_t len, uint32_t mode) {
     return d;
 }
 
-long rootfs_lookup(const char* name, bool follow, inode** out) {
+long rootfs_lookup(const char* name, bool follow, inode** out, dentry* base) {
     if (!rootfs_root()) {
         return -ENOMEM;
     }
@@ -294,7 +294,10 @@ long rootfs_lookup(const char* name, bool follow, inode** out) {
         return -ENOENT;
     }
     rootfs_guard g;
-    nameidata nd{root, 0};
+    nameidata nd{base ? base : root, 0};
+    if (nd.cur->d_unlinked && *name != '/') {
+        return -ENOENT;   // a removed directory holds no names
+    }
     inode* mnt = nullptr;
     long err = walk(&nd, name, follow, &mnt);
     if (err) {
@@ -313,7 +316,7 @@ long rootfs_lookup(const char* name, bool follow, inode** out) {
 }
 
 // rootfs_lock held. The directory holding name's last component.
-long rootfs_lookup_parent(const char* name, dentry** parent, const char** last, size_t* lastlen) {
+long rootfs_lookup_parent(const char* name, dentry** parent, const char** last, size_t* lastlen, dentry* base) {
     if (!*name) {
         return -ENOENT;
     }
@@ -344,7 +347,7 @@ long rootfs_lookup_parent(const char* name, dentry** parent, const char** last, 
     }
     memcpy(dir, name, dlen);
     dir[dlen] = '\0';
-    nameidata nd{root, 0};
+    nameidata nd{base ? base : root, 0};
     inode* mnt = nullptr;
     long err = walk(&nd, dir, true, &mnt);
     kfree(dir);
@@ -361,13 +364,16 @@ long rootfs_lookup_parent(const char* name, dentry** parent, const char** last, 
     if (!is_dir(nd.cur)) {
         return -ENOTDIR;
     }
+    if (nd.cur->d_unlinked) {
+        return -ENOENT;
+    }
     *parent = nd.cur;
     *last = start;
     *lastlen = len;
     return 0;
 }
 
-long rootfs_create(const char* name, unsigned mode, bool excl, inode** out) {
+long rootfs_create(const char* name, unsigned mode, bool excl, inode** out, dentry* base) {
     if (!rootfs_root()) {
         return -ENOMEM;
     }
@@ -375,7 +381,7 @@ long rootfs_create(const char* name, unsigned mode, bool excl, inode** out) {
     dentry* dir;
     const char* last;
     size_t len;
-    long err = rootfs_lookup_parent(name, &dir, &last, &len);
+    long err = rootfs_lookup_parent(name, &dir, &last, &len, base);
     if (err) {
         return err == -EBUSY ? -EISDIR : err;
     }

@@ -47,15 +47,17 @@ dentry* rootfs_root();
 void rootfs_forget();
 void tmpfs_forget();
 
-// Walks name from the root (relative names too: every task's cwd is /).
-// follow: a symlink at the end is followed (stat, open) or not (lstat, readlink).
-// Gives an inode reference; 0 or -ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG.
-long rootfs_lookup(const char* name, bool follow, inode** out);
+// Walks name from the root, or a relative one from base (nullptr: the root,
+// every task's cwd). follow: a symlink at the end is followed (stat, open)
+// or not (lstat, readlink). Gives an inode reference; 0 or -ENOENT,
+// -ENOTDIR, -ELOOP, -ENAMETOOLONG.
+long rootfs_lookup(const char* name, bool follow, inode** out, dentry* base = nullptr);
 
 // The parent directory of name's last component, and that component, for
 // creating and removing. *last points into name. -errno as rootfs_lookup,
 // -EROFS outside tmpfs; -EEXIST/-EINVAL for "/" or a trailing "." / "..".
-long rootfs_lookup_parent(const char* name, dentry** parent, const char** last, size_t* lastlen);
+long rootfs_lookup_parent(const char* name, dentry** parent, const char** last, size_t* lastlen,
+                          dentry* base = nullptr);
 
 // The entry called name[0, len) in dir (rootfs_lock held), or nullptr.
 dentry* d_lookup(dentry* dir, const char* name, size_t len);
@@ -63,7 +65,7 @@ dentry* d_lookup(dentry* dir, const char* name, size_t len);
 dentry* d_alloc(dentry* dir, const char* name, size_t len, uint32_t mode);
 
 // Tree changes (-errno), under /tmp only.
-long rootfs_create(const char* name, unsigned mode, bool excl, inode** out);
+long rootfs_create(const char* name, unsigned mode, bool excl, inode** out, dentry* base = nullptr);
 long rootfs_mkdir(const char* name, unsigned mode);
 long rootfs_rmdir(const char* name);
 long rootfs_unlink(const char* name);

@@ -44,13 +44,13 @@ long cp_new_stat64(const inode* i, uapi::stat64* st) {
 
 // Both layouts through one lookup.
 template <typename Stat>
-long stat_path(const char* path, Stat* st, bool follow) {
+long stat_path(const char* path, Stat* st, bool follow, dentry* base = nullptr) {
     long len = strnlen_user(path, uapi::path_max);
     if (len < 0) {
         return len;
     }
     inode* i;
-    long err = path_lookupat(path, follow, &i);
+    long err = path_lookupat(path, follow, &i, base);
     if (err) {
         return err;
     }
@@ -91,9 +91,8 @@ long sys_fstat64(int fd, uapi::stat64* st) {
     return cp_new_stat64(f->f_inode, st);
 }
 
-// o32 has no newfstatat: fstatat64 is the at-call. Every task's cwd is /,
-// so AT_FDCWD and absolute names resolve; a name relative to another
-// directory descriptor is not supported (EOPNOTSUPP), as in openat.
+// o32 has no newfstatat: fstatat64 is the at-call (relative names from
+// dfd's directory as in openat; every task's cwd is /).
 long sys_fstatat64(int dfd, const char* path, uapi::stat64* st, int flag) {
     if (flag & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH)) {
         return -EINVAL;
@@ -105,17 +104,15 @@ long sys_fstatat64(int dfd, const char* path, uapi::stat64* st, int flag) {
     if (len == 0 && (flag & AT_EMPTY_PATH)) {
         return sys_fstat64(dfd, st);
     }
-    if (len > 0 && path[0] != '/' && dfd != AT_FDCWD) {
-        fd_ref d(dfd);
-        if (!d) {
-            return -EBADF;
+    dentry* base = nullptr;
+    fd_ref dir(dfd == AT_FDCWD ? -1 : dfd);   // holds the directory for the call
+    if (len > 0 && path[0] != '/') {
+        long err = dfd_base(dfd, dir.get(), &base);
+        if (err) {
+            return err;
         }
-        if ((d->f_inode->i_mode & uapi::s_ifmt) != uapi::s_ifdir) {
-            return -ENOTDIR;
-        }
-        return -EOPNOTSUPP;
     }
-    return stat_path(path, st, !(flag & AT_SYMLINK_NOFOLLOW));
+    return stat_path(path, st, !(flag & AT_SYMLINK_NOFOLLOW), base);
 }
 
 long sys_readlink(const char* path, char* buf, int bufsiz) {

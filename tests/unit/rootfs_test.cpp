@@ -212,6 +212,14 @@ TEST(rootfs, stat64_and_fstatat64) {
     LONGS_EQUAL(14, st.st_size);
     LONGS_EQUAL(-ENOENT, sys_fstatat64(static_cast<int>(fd), "", &st, 0));
     LONGS_EQUAL(-ENOTDIR, sys_fstatat64(static_cast<int>(fd), "x", &st, 0));
+    LONGS_EQUAL(-EBADF, sys_fstatat64(99, "x", &st, 0));
+    long dir = open_("/etc", o_rdonly | o_directory);
+    LONGS_EQUAL(0, sys_fstatat64(static_cast<int>(dir), "issue.net", &st, 0x100));
+    LONGS_EQUAL(4, st.st_size);
+    LONGS_EQUAL(0, sys_fstatat64(static_cast<int>(dir), "../www/deep", &st, 0));
+    LONGS_EQUAL(s_ifdir, st.st_mode & s_ifmt);
+    LONGS_EQUAL(0, sys_fstatat64(static_cast<int>(dir), "/tmp", &st, 0));   // absolute: dfd unused
+    sys_close(static_cast<int>(dir));
     LONGS_EQUAL(0, sys_fstat64(static_cast<int>(fd), &st));
     LONGS_EQUAL(14, st.st_size);
     sys_close(static_cast<int>(fd));
@@ -245,6 +253,40 @@ TEST(rootfs, lseek_and_pread) {
     sys_close(p[0]);
     sys_close(p[1]);
     sys_close(f);
+}
+
+TEST(rootfs, openat_relative_to_a_directory) {
+    long etc = open_("/etc", o_rdonly | o_directory);
+    int e = static_cast<int>(etc);
+    long fd = sys_openat(e, "motd", o_rdonly, 0);
+    CHECK(fd >= 0);
+    STRCMP_EQUAL("hello, rootfs\n", read_all_fd(static_cast<int>(fd)).c_str());
+    sys_close(static_cast<int>(fd));
+    LONGS_EQUAL(-ENOENT, sys_openat(e, "nope", o_rdonly, 0));
+    LONGS_EQUAL(-EROFS, sys_openat(e, "new", o_wronly | o_creat, 0644));
+    long motd = open_("/etc/motd", o_rdonly);
+    LONGS_EQUAL(-ENOTDIR, sys_openat(static_cast<int>(motd), "x", o_rdonly, 0));
+    sys_close(static_cast<int>(motd));
+    LONGS_EQUAL(-EBADF, sys_openat(99, "x", o_rdonly, 0));
+    fd = sys_openat(-100, "etc/motd", o_rdonly, 0);   // AT_FDCWD: from /
+    CHECK(fd >= 0);
+    sys_close(static_cast<int>(fd));
+    // Creating relative to a /tmp directory, then that directory removed.
+    LONGS_EQUAL(0, sys_mkdir("/tmp/d", 0755));
+    long d = open_("/tmp/d", o_rdonly | o_directory);
+    fd = sys_openat(static_cast<int>(d), "f", o_wronly | o_creat, 0644);
+    CHECK(fd >= 0);
+    sys_close(static_cast<int>(fd));
+    STRCMP_EQUAL("", cat("/tmp/d/f").c_str());
+    LONGS_EQUAL(0, sys_unlink("/tmp/d/f"));
+    LONGS_EQUAL(0, sys_rmdir("/tmp/d"));
+    LONGS_EQUAL(-ENOENT, sys_openat(static_cast<int>(d), "g", o_wronly | o_creat, 0644));
+    LONGS_EQUAL(-ENOENT, sys_openat(static_cast<int>(d), "..", o_rdonly, 0));
+    sys_close(static_cast<int>(d));
+    long dev = open_("/dev", o_rdonly | o_directory);
+    LONGS_EQUAL(-EOPNOTSUPP, sys_openat(static_cast<int>(dev), "null", o_rdonly, 0));
+    sys_close(static_cast<int>(dev));
+    sys_close(e);
 }
 
 TEST(rootfs, read_only_outside_tmp) {
