@@ -39,6 +39,8 @@ struct dentry {
 };
 
 inline dentry* d_inode_dentry(inode* i) { return static_cast<dentry*>(i->i_private); }
+inline bool d_is_dir(const dentry* d) { return (d->d_inode.i_mode & uapi::s_ifmt) == uapi::s_ifdir; }
+inline bool d_is_symlink(const dentry* d) { return (d->d_inode.i_mode & uapi::s_ifmt) == uapi::s_iflnk; }
 
 // The tree's root, made on first use (with /dev, /proc and /tmp in it).
 dentry* rootfs_root();
@@ -61,8 +63,12 @@ long rootfs_lookup_parent(const char* name, dentry** parent, const char** last, 
 
 // The entry called name[0, len) in dir (rootfs_lock held), or nullptr.
 dentry* d_lookup(dentry* dir, const char* name, size_t len);
-// A new child (rootfs_lock held) with i_count 1 (the tree's own); nullptr: ENOMEM.
+// A new child (rootfs_lock held) with i_count 1 (the tree's own); nullptr:
+// no memory, or /tmp's names all taken (tmpfs_inodes_full()).
 dentry* d_alloc(dentry* dir, const char* name, size_t len, uint32_t mode);
+// Out of the tree (rootfs_lock held), dropping the tree's reference: the
+// inode lives on while open files hold it.
+void d_delete(dentry* d);
 
 // Tree changes (-errno), under /tmp only.
 long rootfs_create(const char* name, unsigned mode, bool excl, inode** out, dentry* base = nullptr);
