@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from qemu import PROMPT
+from qemu import PROMPT, Qemu
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ROOTFS = os.path.join(REPO, "rootfs")
@@ -100,6 +100,33 @@ def test_tmp_fills_up_with_enospc(boot):
     assert q.run("rm /tmp/a") == ""
     assert q.run("write /tmp/c third") == ""
     assert q.run("cat /tmp/b /tmp/c") == "second\nthird\n"
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("ip") is None or shutil.which("curl") is None,
+                    reason="needs root (a network namespace and a tap device), ip and curl")
+def test_httpd_sends_rootfs_files_over_the_wire(netns):
+    # httpd with / as its document root sends the archive's files with
+    # sendfile (into the socket from the image, no copy through the app):
+    # every regular file of rootfs/ must arrive byte for byte.
+    host_ip, guest_ip = "10.0.7.1", "10.0.7.2"
+    subprocess.run(["ip", "netns", "exec", netns, "ip", "addr", "add", f"{host_ip}/24", "dev", "tap0"],
+                   check=True, capture_output=True)
+    q = Qemu(f"ip={guest_ip}::{host_ip}:255.255.255.0::eth0:off apps=shell,httpd httpd.args=/",
+             wrapper=("ip", "netns", "exec", netns),
+             net=("-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no",
+                  "-device", "pcnet,netdev=n0,addr=0b,romfile="))
+    try:
+        q.expect(r"httpd: listening on port 80, docroot /", timeout=30)
+        files = [p for p, st in repo_entries() if os.path.isfile(os.path.join(ROOTFS, p[1:]))]
+        assert "/etc/motd" in files
+        for path in files:
+            r = subprocess.run(["ip", "netns", "exec", netns, "curl", "-s", "-m", "20", f"http://{guest_ip}{path}"],
+                               capture_output=True, timeout=60)
+            assert r.returncode == 0, (path, r.stderr)
+            with open(os.path.join(ROOTFS, path[1:]), "rb") as f:
+                assert r.stdout == f.read(), path
+    finally:
+        q.close()
 
 
 @pytest.mark.skipif(not os.path.exists(PACKER), reason="no packer")
