@@ -74,7 +74,6 @@ struct inode {
     uint32_t i_rdev;                 // character devices: MKDEV(major, minor)
     loff_t i_size;                   // regular files and symlinks: bytes
     uint32_t i_mtime;                // seconds since 1970 (0: unknown)
-    uint32_t i_nlink;                // 0: st_nlink 1
     unsigned i_blkbits;              // st_blksize = 1 << i_blkbits
     int i_count;                     // references: files, the filesystem's own
     const file_operations* i_fop;    // what open() installs in f_op

@@ -16,7 +16,7 @@ long cp_new_stat(const inode* i, uapi::stat* st) {
     s.st_mode = i->i_mode;
     s.st_ino = static_cast<uint32_t>(i->i_ino);
     bool dir = (i->i_mode & uapi::s_ifmt) == uapi::s_ifdir;
-    s.st_nlink = i->i_nlink ? i->i_nlink : (dir ? 2 : 1);
+    s.st_nlink = dir ? 2 : 1;   // no hard links: a directory's . and its name
     s.st_rdev = i->i_rdev;
     if (i->i_size > 0x7fffffff) {
         return -EOVERFLOW;   // o32's 32-bit st_size: stat64 would be the way
@@ -33,7 +33,7 @@ long cp_new_stat64(const inode* i, uapi::stat64* st) {
     s.st_mode = i->i_mode;
     s.st_ino = i->i_ino;
     bool dir = (i->i_mode & uapi::s_ifmt) == uapi::s_ifdir;
-    s.st_nlink = i->i_nlink ? i->i_nlink : (dir ? 2 : 1);
+    s.st_nlink = dir ? 2 : 1;   // no hard links: a directory's . and its name
     s.st_rdev = i->i_rdev;
     s.st_size = i->i_size;
     s.st_atime_sec = s.st_mtime_sec = s.st_ctime_sec = static_cast<int32_t>(i->i_mtime);
