@@ -79,7 +79,8 @@ add_library(mipsnet_kernel OBJECT ${MIPSNET_TARGET_SOURCES} ${MIPSNET_PORTABLE_S
 target_link_libraries(mipsnet_kernel PUBLIC mipsnet_flags)
 add_dependencies(mipsnet_kernel newlib initramfs)
 
-file(GLOB MIPSNET_APP_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/apps/*.cpp ${CMAKE_SOURCE_DIR}/apps/http/*.cpp)
+file(GLOB MIPSNET_APP_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/apps/*.cpp ${CMAKE_SOURCE_DIR}/apps/http/*.cpp
+     ${CMAKE_SOURCE_DIR}/apps/iperf3/*.cpp)
 # httpd's dashboard, built in for a root filesystem without /www/index.html.
 set(HTTPD_INDEX ${CMAKE_SOURCE_DIR}/rootfs/www/index.html)
 set(HTTPD_INDEX_CPP ${CMAKE_BINARY_DIR}/generated/httpd_index_html.cpp)
@@ -87,8 +88,17 @@ add_custom_command(OUTPUT ${HTTPD_INDEX_CPP}
   COMMAND ${CMAKE_COMMAND} -DIN=${HTTPD_INDEX} -DOUT=${HTTPD_INDEX_CPP} -DSYM=httpd_index_html
           -P ${CMAKE_SOURCE_DIR}/cmake/embed.cmake
   DEPENDS ${HTTPD_INDEX} ${CMAKE_SOURCE_DIR}/cmake/embed.cmake VERBATIM)
+# iperf3d speaks JSON through cJSON (Debian's source, fetched at configure
+# time); without it the image is built without iperf3d.
+include(${CMAKE_SOURCE_DIR}/cmake/cjson-target.cmake)
+if(NOT TARGET cjson_target)
+  list(FILTER MIPSNET_APP_SOURCES EXCLUDE REGEX "/apps/iperf3(d\\.cpp|/)")
+endif()
 add_library(mipsnet_apps OBJECT ${MIPSNET_APP_SOURCES} ${HTTPD_INDEX_CPP})
 target_link_libraries(mipsnet_apps PUBLIC mipsnet_flags)
+if(TARGET cjson_target)
+  target_link_libraries(mipsnet_apps PUBLIC cjson_target)
+endif()
 add_dependencies(mipsnet_apps newlib)
 
 set(MIPSNET_LDSCRIPT ${CMAKE_SOURCE_DIR}/boot/kernel.ld)
@@ -118,4 +128,8 @@ function(mipsnet_image name)
   add_custom_command(TARGET ${name} POST_BUILD COMMAND ${CMAKE_SIZE} $<TARGET_FILE:${name}>)
 endfunction()
 
-mipsnet_image(kernel $<TARGET_OBJECTS:mipsnet_apps>)
+if(TARGET cjson_target)
+  mipsnet_image(kernel $<TARGET_OBJECTS:mipsnet_apps> $<TARGET_OBJECTS:cjson_target>)
+else()
+  mipsnet_image(kernel $<TARGET_OBJECTS:mipsnet_apps>)
+endif()
