@@ -8,6 +8,7 @@
 // is served. The protocol's bytes and JSON are in apps/iperf3/.
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdint.h>
@@ -199,12 +200,6 @@ void session_end(server& s, const char* why) {
         printf("iperf3d: %s: test ended in %s%s%s\n", inet_ntop(AF_INET, &s.client.sin_addr, ip, sizeof ip),
                phase_name(s.ph), why ? ": " : "", why ? why : "");
     }
-    if (why) {
-        const counters& c = s.count;
-        printf("iperf3d: tests %lu, denied %lu, bad cookie %lu, bad parameters %lu, bad message %lu, vanished %lu, "
-               "timed out %lu, stray datagrams %lu\n",
-               c.tests, c.denied, c.bad_cookie, c.bad_params, c.bad_message, c.vanished, c.timeouts, c.stray);
-    }
     for (int i = 0; i < s.nstreams; ++i) {
         if (s.streams[i].fd >= 0) {
             close(s.streams[i].fd);
@@ -229,6 +224,13 @@ void session_end(server& s, const char* why) {
     s.nstreams = 0;
     s.in_len = 0;
     s.ph = phase::idle;
+    // After every test: what went wrong so far, and the apps' heap in use
+    // (flat from test to test when nothing leaks).
+    const counters& c = s.count;
+    printf("iperf3d: tests %lu, denied %lu, bad cookie %lu, bad parameters %lu, bad message %lu, vanished %lu, "
+           "timed out %lu, stray datagrams %lu; heap in use %d\n",
+           c.tests, c.denied, c.bad_cookie, c.bad_params, c.bad_message, c.vanished, c.timeouts, c.stray,
+           mallinfo().uordblks);
     if (s.listener_tuned) {
         close(s.listen_fd);
         s.listen_fd = open_listener(s.port);
@@ -241,7 +243,7 @@ void session_end(server& s, const char* why) {
 }
 
 // SERVER_ERROR with iperf's error number, then the end of the test.
-void refuse(server& s, ierr e, int err, const char* why) {
+void refuse(server& s, ierr e, wire_errno err, const char* why) {
     uint8_t msg[SERVER_ERROR_SIZE];
     server_error_encode(e, err, msg);
     send_all(s.ctrl, msg, sizeof msg);
@@ -372,14 +374,14 @@ bool send_results(server& s) {
 void setup_test(server& s) {
     s.buf = static_cast<uint8_t*>(malloc(s.p.blksize));
     if (!s.buf) {
-        refuse(s, ierr::block_size, ENOMEM, "no memory for the block");
+        refuse(s, ierr::block_size, wire_errno::nomem, "no memory for the block");
         return;
     }
     memset(s.buf, 0, s.p.blksize);
     if (s.p.proto == protocol::udp) {
         s.udp_fd = open_udp(s.port);
         if (s.udp_fd < 0) {
-            refuse(s, ierr::stream_listen, errno, "UDP port busy");
+            refuse(s, ierr::stream_listen, wire_errno::addrinuse, "UDP port busy");
             return;
         }
         set_bufs(s.udp_fd, s.p.window);
@@ -421,7 +423,7 @@ bool on_json(server& s) {
     bool params = s.ph == phase::params;
     if (f.status != frame_status::ok) {
         if (params) {
-            refuse(s, ierr::recv_params, EMSGSIZE, "JSON length out of range");
+            refuse(s, ierr::recv_params, wire_errno::msgsize, "JSON length out of range");
         } else {
             ++s.count.bad_message;
             session_end(s, "results length out of range");
@@ -433,7 +435,7 @@ bool on_json(server& s) {
         bool ok = params_parse(f.body, f.body_len, &s.p, &e);
         consume(s, f.consumed);
         if (!ok) {
-            refuse(s, e, EINVAL, "parameters refused");
+            refuse(s, e, wire_errno::inval, "parameters refused");
             return false;
         }
         setup_test(s);

@@ -137,10 +137,10 @@ void frame_header(uint32_t n, uint8_t out[4]) {
     put_be32(n, out);
 }
 
-void server_error_encode(ierr e, int sys_errno, uint8_t out[SERVER_ERROR_SIZE]) {
+void server_error_encode(ierr e, wire_errno err, uint8_t out[SERVER_ERROR_SIZE]) {
     out[0] = static_cast<uint8_t>(state::server_error);
     put_be32(static_cast<uint32_t>(e), out + 1);
-    put_be32(static_cast<uint32_t>(sys_errno), out + 5);
+    put_be32(static_cast<uint32_t>(err), out + 5);
 }
 
 bool params_parse(const char* json, size_t len, params* out, ierr* err) {

@@ -68,10 +68,21 @@ frame frame_parse(const uint8_t* buf, size_t len, uint32_t max_body = MAX_JSON);
 // The 4-byte header for a body of n bytes into out.
 void frame_header(uint32_t n, uint8_t out[4]);
 
+// The errno a SERVER_ERROR carries: the client prints it with its own
+// strerror(), so these are Linux's asm-generic numbers (include/uapi/
+// asm-generic/errno-base.h, errno.h), not this system's MIPS ones.
+enum class wire_errno : int32_t {
+    none = 0,
+    nomem = 12,      // ENOMEM
+    inval = 22,      // EINVAL
+    msgsize = 90,    // EMSGSIZE
+    addrinuse = 98,  // EADDRINUSE
+};
+
 // SERVER_ERROR on the wire: the state byte, then i_errno and errno, each a
 // 32-bit big-endian number (iperf_exchange_parameters). 9 bytes into out.
 constexpr size_t SERVER_ERROR_SIZE = 9;
-void server_error_encode(ierr e, int sys_errno, uint8_t out[SERVER_ERROR_SIZE]);
+void server_error_encode(ierr e, wire_errno err, uint8_t out[SERVER_ERROR_SIZE]);
 
 enum class protocol : uint8_t { tcp, udp };
 enum class direction : uint8_t { client_sends, server_sends, bidir };

@@ -70,7 +70,7 @@ TEST(iperf3_proto, frame_refuses_oversized_and_empty) {
 
 TEST(iperf3_proto, server_error_is_state_then_two_be32) {
     uint8_t out[SERVER_ERROR_SIZE];
-    server_error_encode(ierr::num_streams, 22, out);
+    server_error_encode(ierr::num_streams, wire_errno::inval, out);
     const uint8_t want[] = {0xfe, 0, 0, 0, 6, 0, 0, 0, 22};
     MEMCMP_EQUAL(want, out, sizeof want);
 }
