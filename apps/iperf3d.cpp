@@ -23,6 +23,7 @@
 
 #include "apps/iperf3/proto.h"
 #include "apps/iperf3/results.h"
+#include "apps/iperf3/tcp_info.h"
 #include "apps/iperf3/udp.h"
 #include "apps/net_util.h"
 #include "kernel/apps.h"
@@ -36,17 +37,15 @@ using namespace iperf3;
 constexpr uint64_t STEP_TIMEOUT_NS = 10'000'000'000ull;
 constexpr uint64_t RUN_GRACE_NS = 10'000'000'000ull;
 constexpr uint64_t UNBOUNDED_RUN_NS = 600'000'000'000ull;   // -n / -k: no -t
-constexpr int MAX_PENDING = 4;   // stream connections still sending their cookie
+// Stream connections still sending their cookie: the client connects each
+// stream as soon as the last one's handshake is done, so all of them may be
+// in the accept queue at once; a few more for strays.
+constexpr int MAX_PENDING = 2 * MAX_STREAMS + 4;
 constexpr int MAX_ALL_STREAMS = 2 * MAX_STREAMS;
 constexpr size_t CTRL_BUF = 4 + MAX_JSON;
 constexpr size_t RESULTS_BUF = 4096;
 constexpr int SEND_BURST = 16;   // blocks per stream per poll round: fairness
-// TCP_INFO and where Linux's struct tcp_info keeps tcpi_total_retrans
-// (include/uapi/linux/tcp.h); newlib has no <netinet/tcp.h>.
 constexpr int SOL_TCP_LEVEL = IPPROTO_TCP;
-constexpr int TCP_NODELAY_OPT = 1;
-constexpr int TCP_INFO_OPT = 11;
-constexpr size_t TCPI_TOTAL_RETRANS_OFF = 100;
 
 enum class phase : uint8_t { idle, cookie, params, create_streams, running, results, done };
 

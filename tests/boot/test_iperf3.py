@@ -258,6 +258,7 @@ s.close()
 def test_bad_clients_then_a_good_one(guest):
     good_run(guest, "-t", "1", streams=1)
     before = guest.counts
+    sockets = sockets_in_use(guest)
     r = subprocess.run(inside(guest, "/usr/bin/python3", "-c", BAD_CLIENTS, GUEST_IP), capture_output=True,
                        text=True, timeout=60)
     assert r.returncode == 0, r.stdout + r.stderr
@@ -284,5 +285,11 @@ def test_bad_clients_then_a_good_one(guest):
     assert after["tests"] == before["tests"] + 1, (before, after, guest.output[-4000:])
     # Every test's memory went back: the heap in use is where it was.
     assert after["heap"] == before["heap"], (before, after)
+    # And every socket: the listener is iperf3d's only one between tests.
+    assert sockets_in_use(guest) == sockets == 1
+
+
+def sockets_in_use(q):
+    return int(re.search(r"sockets: used (\d+)", q.run("cat /proc/net/sockstat")).group(1))
 
 

@@ -2,11 +2,14 @@
 // tests image does not carry. The iperf3 control protocol against the
 // bytes iperf 3.12's client sends (cookie, framing, the parameters JSON),
 // the results it requires, and UDP's handshake, header, loss and jitter.
+#include <stddef.h>
 #include <string.h>
 
 #include "apps/iperf3/proto.h"
 #include "apps/iperf3/results.h"
+#include "apps/iperf3/tcp_info.h"
 #include "apps/iperf3/udp.h"
+#include "net/ipv4/tcp.h"
 
 #include <CppUTest/TestHarness.h>
 
@@ -141,6 +144,12 @@ TEST(iperf3_proto, params_refused) {
     // The text is bounded by its length, not by a NUL.
     const char cut[] = R"({"tcp":true}garbage)";
     CHECK_TRUE(params_parse(cut, 12, &p, &e));
+}
+
+TEST(iperf3_proto, tcp_info_as_the_kernel_fills_it) {
+    UNSIGNED_LONGS_EQUAL(offsetof(tcp_info, tcpi_total_retrans), TCPI_TOTAL_RETRANS_OFF);
+    LONGS_EQUAL(TCP_INFO, TCP_INFO_OPT);
+    LONGS_EQUAL(TCP_NODELAY, TCP_NODELAY_OPT);
 }
 
 TEST_GROUP(iperf3_results) {};
