@@ -44,7 +44,12 @@ constexpr int MAX_PENDING = 2 * MAX_STREAMS + 4;
 constexpr int MAX_ALL_STREAMS = 2 * MAX_STREAMS;
 constexpr size_t CTRL_BUF = 4 + MAX_JSON;
 constexpr size_t RESULTS_BUF = 4096;
-constexpr int SEND_BURST = 16;   // blocks per stream per poll round: fairness
+// How long one stream may move data before the loop looks at the others
+// and the control connection again; and TCP's writes cut to at most this
+// (the stream's bytes are the same): a non-blocking send of 1 MiB into a
+// grown send buffer takes some 90 ms here, and TEST_END would wait for it.
+constexpr uint64_t SLICE_NS = 5'000'000;
+constexpr size_t TCP_SEND_CHUNK = 64 * 1024;
 constexpr int SOL_TCP_LEVEL = IPPROTO_TCP;
 
 enum class phase : uint8_t { idle, cookie, params, create_streams, running, results, done };
@@ -718,7 +723,7 @@ void stream_gone(server& s, stream& st, const char* why) {
 }
 
 void tcp_recv(server& s, stream& st) {
-    for (int k = 0; k < SEND_BURST; ++k) {
+    for (uint64_t until = netapp::now_ns() + SLICE_NS; netapp::now_ns() < until;) {
         ssize_t n = recv(st.fd, s.buf, s.p.blksize, 0);
         if (n > 0) {
             st.bytes += static_cast<uint64_t>(n);
@@ -733,8 +738,10 @@ void tcp_recv(server& s, stream& st) {
 }
 
 void tcp_send(server& s, stream& st) {
-    for (int k = 0; k < SEND_BURST && throttle_wait(s, st, netapp::now_ns()) == 0; ++k) {
-        ssize_t n = send(st.fd, s.buf, s.p.blksize, MSG_NOSIGNAL);
+    size_t len = s.p.blksize < TCP_SEND_CHUNK ? s.p.blksize : TCP_SEND_CHUNK;
+    for (uint64_t now = netapp::now_ns(), until = now + SLICE_NS; now < until && throttle_wait(s, st, now) == 0;
+         now = netapp::now_ns()) {
+        ssize_t n = send(st.fd, s.buf, len, MSG_NOSIGNAL);
         if (n > 0) {
             st.bytes += static_cast<uint64_t>(n);
             continue;
@@ -748,11 +755,8 @@ void tcp_send(server& s, stream& st) {
 }
 
 void udp_send(server& s, stream& st) {
-    for (int k = 0; k < SEND_BURST; ++k) {
-        uint64_t now = netapp::now_ns();
-        if (throttle_wait(s, st, now) != 0) {
-            return;
-        }
+    for (uint64_t now = netapp::now_ns(), until = now + SLICE_NS; now < until && throttle_wait(s, st, now) == 0;
+         now = netapp::now_ns()) {
         udp_header h{static_cast<uint32_t>(now / 1'000'000'000u), static_cast<uint32_t>(now / 1000 % 1'000'000u),
                      st.packets + 1};
         udp_header_encode(h, s.p.udp_counters_64bit, s.buf);

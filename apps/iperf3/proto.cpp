@@ -95,9 +95,6 @@ bool params_read(const cJSON* j, params* p, ierr* err) {
     p->udp_counters_64bit = has(j, "udp_counters_64bit");
     p->blksize = len > 0 ? static_cast<uint32_t>(len)
                          : (p->proto == protocol::udp ? DEFAULT_UDP_BLKSIZE : DEFAULT_TCP_BLKSIZE);
-    if (p->proto == protocol::udp && p->rate == 0) {
-        p->rate = DEFAULT_UDP_RATE;
-    }
     const cJSON* v = cJSON_GetObjectItemCaseSensitive(j, "client_version");
     if (cJSON_IsString(v)) {
         strncpy(p->client_version, v->valuestring, sizeof p->client_version - 1);

@@ -20,7 +20,6 @@ constexpr uint32_t MAX_UDP_BLKSIZE = 65535 - 8 - 20;  // iperf.h MAX_UDP_BLOCKSI
 constexpr uint32_t DEFAULT_TCP_BLKSIZE = 128 * 1024;
 constexpr uint32_t DEFAULT_UDP_BLKSIZE = 1460;
 constexpr uint32_t MIN_UDP_BLKSIZE = 16;    // the sec, usec and 64-bit count header
-constexpr uint64_t DEFAULT_UDP_RATE = 1024 * 1024;   // bits/s, iperf.h UDP_RATE
 
 // The one-byte states (iperf_api.h), sent as a signed char.
 enum class state : int8_t {
@@ -97,7 +96,9 @@ struct params {
     int parallel = 1;
     uint32_t blksize = 0;        // 0: the protocol's default
     int window = 0;              // SO_SNDBUF and SO_RCVBUF; 0: leave them
-    uint64_t rate = 0;           // bits/s per stream; 0: unpaced
+    // bits/s per stream; 0: unpaced. The client's UDP default (1 Mbit/s)
+    // comes in "bandwidth"; -b 0 sends none and means unlimited.
+    uint64_t rate = 0;
     uint64_t bytes = 0, blocks = 0;
     bool udp_counters_64bit = false;
     bool nodelay = false;

@@ -113,7 +113,7 @@ TEST(iperf3_proto, params_udp_and_bidir) {
     LONGS_EQUAL(4, p.total());
     const char udp_default[] = R"({"udp":true,"time":1,"parallel":1})";
     CHECK_TRUE(params_parse(udp_default, sizeof udp_default - 1, &p, &e));
-    UNSIGNED_LONGLONGS_EQUAL(DEFAULT_UDP_RATE, p.rate);
+    UNSIGNED_LONGLONGS_EQUAL(0, p.rate);   // -b 0: unlimited
     UNSIGNED_LONGS_EQUAL(DEFAULT_UDP_BLKSIZE, p.blksize);
 }
 
