@@ -4,8 +4,9 @@
 # forwarded to the guest's port 80. The guest asks slirp's DHCP server for
 # its address (ip=dhcp: 10.0.2.15, gateway 10.0.2.2, DNS 10.0.2.3) unless
 # an ip= argument says otherwise. Unless an apps= argument says otherwise,
-# the shell, httpd (port 80, so http://127.0.0.1:8080/ on the host) and
-# inetd (echo, discard, chargen) start at boot. Extra arguments go to the
+# the shell, httpd (port 80, so http://127.0.0.1:8080/ on the host),
+# inetd (echo, discard, chargen) and iperf3d (port 5201, forwarded as
+# 5201) start at boot. Extra arguments go to the
 # kernel command line, e.g. tools/boot.sh loglevel=4
 set -eu
 cd "$(dirname "$0")/.."
@@ -18,8 +19,8 @@ case " $* " in
 esac
 case " $* " in
   *" apps="*) ;;
-  *) set -- "apps=shell,httpd,inetd" "$@" ;;
+  *) set -- "apps=shell,httpd,inetd,iperf3d" "$@" ;;
 esac
 exec qemu-system-mipsel -M malta -m 128 -nographic -vga none -no-reboot -semihosting \
-  -netdev user,id=n0,hostfwd=tcp::8080-:80 -device pcnet,netdev=n0,romfile= \
+  -netdev user,id=n0,hostfwd=tcp::8080-:80,hostfwd=tcp::5201-:5201 -device pcnet,netdev=n0,romfile= \
   -kernel build/malta/kernel.elf -append "$*"
