@@ -107,6 +107,7 @@ int pcnet32::init(uintptr_t io_base, int irq_line) {
         return -ENOMEM;
     }
     timer_setup(&restart_timer_, restart_timer_fn, 0);
+    timer_setup(&tx_timer_, tx_timer_fn, 0);
     ops = &ops_table;
     driver = "pcnet32";
     return 0;
@@ -195,13 +196,13 @@ void pcnet32::init_rings() {
 // Bring-up ("Initialization Block", CSR0): with the card stopped, SWSTYLE,
 // the init block's address, masks and features, then INIT. With
 // irq_on_idon, IDON raises an interrupt (INEA, IDONM clear). RINTM is kept:
-// it says whether a poll owns receive.
+// it says whether a poll owns receive. TINTM is set: the ring starts empty.
 void pcnet32::load_chip(bool irq_on_idon) {
     bcr_write(bcr::swstyle, bcr::swstyle_pcnet_pci);
     const dma_addr_t ib = rings_dma_ + offsetof(pcnet32_rings, init);
     csr_write(1, static_cast<uint16_t>(ib));
     csr_write(2, static_cast<uint16_t>(ib >> 16));
-    csr3_ = static_cast<uint16_t>((csr3_ & (csr3::rintm | csr3::missm)) | csr3::dxsuflo |
+    csr3_ = static_cast<uint16_t>((csr3_ & (csr3::rintm | csr3::missm)) | csr3::dxsuflo | csr3::tintm |
                                   (irq_on_idon ? 0 : csr3::idonm));
     csr_write(3, csr3_);
     csr_write(4, csr4_value);
@@ -266,6 +267,7 @@ void pcnet32::stop() {
         csr_write(0, csr0::stop);   // also clears INEA: the line goes quiet
         state_ = hw_state::down;
         del_timer(&restart_timer_);
+        del_timer(&tx_timer_);
         tx_reclaim();
         tx_drop_all();
     }
@@ -390,21 +392,37 @@ int pcnet32::xmit(sk_buff* skb) {
     if (dma_mapping_error(a)) {
         return -ENOMEM;
     }
-    cpu::irq_guard guard;
-    int busy = state_ == hw_state::down ? -ENETDOWN : 0;
-    if (!busy && state_ == hw_state::initializing) {
-        busy = -EBUSY;           // restarting: woken when it is done
+    tx_batch done;
+    int err = 0;
+    {
+        cpu::irq_guard guard;
+        err = xmit_locked(skb, a, len, done);
     }
-    if (!busy && tx_count_ == tx_ring_size) {
-        tx_reclaim();
-        busy = tx_count_ == tx_ring_size ? -EBUSY : 0;
-    }
-    if (busy) {
-        if (busy == -EBUSY && hooks.tx_stop) {
-            hooks.tx_stop(hooks.ctx);
-        }
+    tx_free(done);
+    if (err) {
         dma_unmap_single(a, skb->len, DMA_TO_DEVICE);
-        return busy;
+        return err;
+    }
+    tx_timer_arm();
+    return 0;
+}
+
+// xmit's critical section: reclaim what the card has finished, then take
+// the head descriptor. -EBUSY (queue stopped, TINT on) when the ring is
+// full or the card is being initialised.
+int pcnet32::xmit_locked(sk_buff* skb, dma_addr_t a, unsigned len, tx_batch& done) {
+    if (state_ == hw_state::down) {
+        return -ENETDOWN;
+    }
+    tx_reclaim(&done);
+    if (state_ == hw_state::initializing || tx_count_ == tx_ring_size) {
+        if (hooks.tx_stop) {
+            hooks.tx_stop(hooks.ctx);   // restarting or full: woken when it is done
+        }
+        if (state_ != hw_state::initializing) {
+            tx_irq_mask(false);
+        }
+        return -EBUSY;
     }
     unsigned i = tx_head_;
     tx_skb_[i] = skb;
@@ -418,17 +436,23 @@ int pcnet32::xmit(sk_buff* skb) {
     cpu::barrier();   // address and length before ownership
     d.status = cpu_to_le16(tmd::own | tmd::stp | tmd::enp);
     tx_head_ = (i + 1) & tx_mask;
-    if (++tx_count_ == tx_ring_size && hooks.tx_stop) {
-        hooks.tx_stop(hooks.ctx);   // the last descriptor: in here, not after
+    if (++tx_count_ == tx_ring_size) {
+        if (hooks.tx_stop) {
+            hooks.tx_stop(hooks.ctx);   // the last descriptor: in here, not after
+        }
+        tx_irq_mask(false);             // its completion must wake the queue
     }
     cpu::barrier();
     csr_write(0, csr0::inea | csr0::tdmd);   // send now, not at the next ring poll
     return 0;
 }
 
-// Interrupts masked by the caller.
-void pcnet32::tx_reclaim() {
+// Interrupts masked by the caller. With done, the skbs are handed back for
+// tx_free() after the critical section; without it (the interrupt handler,
+// a restart) they go to dev_consume_skb_any.
+void pcnet32::tx_reclaim(tx_batch* done) {
     unsigned freed = 0;
+    bool failed = false;
     while (tx_count_ > 0) {
         unsigned i = tx_tail_;
         volatile tx_desc& d = rings_->tx_ring[i];
@@ -437,16 +461,72 @@ void pcnet32::tx_reclaim() {
             break;
         }
         cpu::barrier();   // OWN seen clear before the rest is read
+        failed |= (status & tmd::err) != 0;
         count_tx_done(stats_, status, le32_to_cpu(d.misc), tx_len_[i]);
         dma_unmap_single(tx_dma_[i], tx_map_len_[i], DMA_TO_DEVICE);
-        dev_consume_skb_any(tx_skb_[i]);
+        if (done) {
+            done->skb[done->n++] = tx_skb_[i];
+        } else {
+            dev_consume_skb_any(tx_skb_[i]);
+        }
         tx_skb_[i] = nullptr;
         tx_tail_ = (i + 1) & tx_mask;
         --tx_count_;
         ++freed;
     }
-    if (freed && state_ == hw_state::running && hooks.tx_wake) {
-        hooks.tx_wake(hooks.ctx);
+    if (failed) {
+        // UFLO or BUFF turn the transmitter off, and with TINT masked no
+        // interrupt says so: look now.
+        check_running(csr_read(0));
+    }
+    if (freed && state_ == hw_state::running) {
+        tx_irq_mask(true);
+        if (hooks.tx_wake) {
+            hooks.tx_wake(hooks.ctx);
+        }
+    }
+}
+
+void pcnet32::tx_free(tx_batch& done) {
+    for (unsigned k = 0; k < done.n; ++k) {
+        dev_consume_skb_any(done.skb[k]);
+    }
+    done.n = 0;
+}
+
+// CSR3 TINTM; interrupts masked by the caller.
+void pcnet32::tx_irq_mask(bool masked) {
+    uint16_t v = masked ? csr3_ | csr3::tintm : csr3_ & ~csr3::tintm;
+    if (v != csr3_ && state_ != hw_state::down) {
+        csr3_ = v;
+        csr_write(3, v);
+    }
+}
+
+// Frames still on the ring a tick after the last send are reclaimed then,
+// so their sockets get their send-buffer space back when nothing else
+// comes through the driver.
+void pcnet32::tx_timer_arm() {
+    if (!timer_pending(&tx_timer_)) {
+        mod_timer(&tx_timer_, jiffies + 1);
+    }
+}
+
+void pcnet32::tx_timer_fn(timer_list* t) {
+    pcnet32* p = from_timer(t, &pcnet32::tx_timer_);
+    tx_batch done;
+    bool more;
+    {
+        cpu::irq_guard guard;
+        if (p->state_ != hw_state::running) {
+            return;
+        }
+        p->tx_reclaim(&done);
+        more = p->tx_count_ > 0;
+    }
+    tx_free(done);
+    if (more) {
+        p->tx_timer_arm();
     }
 }
 
@@ -526,12 +606,15 @@ bool pcnet32::rx_one(sk_buff*& up) {
 // NAPI poll: the stack runs in hooks.rx with interrupts as the caller has
 // them (on, in NET_RX_SOFTIRQ); only rx_one() masks them.
 int pcnet32::poll(int budget) {
+    tx_batch done;
     {
         cpu::irq_guard guard;
         if (state_ != hw_state::down) {
             update_missed();   // MISS is masked while polling: 16 bits must not wrap unseen
+            tx_reclaim(&done);
         }
     }
+    tx_free(done);
     int work = 0;
     while (work < budget) {
         sk_buff* skb = nullptr;
@@ -590,6 +673,16 @@ void pcnet32::update_missed() {
     stats_.rx_missed_errors += delta;
 }
 
+// The card turns its receiver or transmitter off after some errors: a
+// restart brings it back. Interrupts masked by the caller.
+void pcnet32::check_running(uint16_t csr0_status) {
+    constexpr uint16_t on = csr0::rxon | csr0::txon;
+    if (state_ == hw_state::running && (csr0_status & on) != on) {
+        pr_warn("%s: receiver or transmitter went off (CSR0 %04x): restarting\n", name, csr0_status);
+        schedule_restart();
+    }
+}
+
 irqreturn pcnet32::interrupt() {
     cpu::irq_guard guard;
     if (state_ == hw_state::down) {
@@ -615,15 +708,13 @@ irqreturn pcnet32::interrupt() {
         ++babl_;
         ++stats_.tx_errors;
     }
-    if (status & csr0::tint) {
-        tx_reclaim();
+    if ((status & csr0::tint) && !(csr3_ & csr3::tintm)) {
+        tx_reclaim();   // the ring was full: this wakes the queue
     }
     if (state_ == hw_state::initializing && (status & csr0::idon)) {
         finish_init();
-    } else if (state_ == hw_state::running &&
-               (status & (csr0::rxon | csr0::txon)) != (csr0::rxon | csr0::txon)) {
-        pr_warn("%s: receiver or transmitter went off (CSR0 %04x): restarting\n", name, status);
-        schedule_restart();
+    } else {
+        check_running(status);
     }
     if (rx) {
         napi_schedule();
@@ -668,12 +759,20 @@ bool pcnet32::link_up() {
     return (v & bcr::lnkst_lnkste) && (v & bcr::lnkst_ledout);
 }
 
+// Transmit counters move at reclaim: reclaim first, so they are current.
 void pcnet32::get_stats(eth_stats& out) {
-    cpu::irq_guard guard;
-    if (state_ != hw_state::down) {
-        update_missed();
+    tx_batch done;
+    {
+        cpu::irq_guard guard;
+        if (state_ != hw_state::down) {
+            update_missed();
+            if (state_ == hw_state::running) {
+                tx_reclaim(&done);
+            }
+        }
+        out = stats_;
     }
-    out = stats_;
+    tx_free(done);
 }
 
 namespace {

@@ -15,11 +15,21 @@
 // handing over its OWN bit, and seeing OWN clear from reading the rest.
 //
 // Context, as Linux's NAPI drivers: the interrupt handler acknowledges
-// CSR0, reclaims transmits, masks only the receive interrupt (CSR3 RINTM)
-// and schedules the poll; the poll runs with interrupts on, masking them
-// only around one descriptor's hand-over and each RAP/RDP pair. The
-// transmit queue is stopped inside xmit's critical section when it takes
-// the last descriptor and woken by reclaim. A restart (mode or filter
+// CSR0, masks only the receive interrupt (CSR3 RINTM) and schedules the
+// poll; the poll runs with interrupts on, masking them only around one
+// descriptor's hand-over and each RAP/RDP pair. The transmit queue is
+// stopped inside xmit's critical section when it takes the last descriptor
+// and woken by reclaim.
+//
+// Transmit completions raise no interrupt while the ring has room (CSR3
+// TINTM): the Am79C970A has no CSR5 TOKINTD/LTINT (Linux's pcnet32 uses
+// them from the 79C971 on), so its only other choice is an interrupt per
+// frame. Finished descriptors are reclaimed by xmit itself, by every poll
+// (a bulk sender's ACKs come in through it) and by a timer a tick after
+// the last send; TINT is unmasked only while the ring is full, so the
+// completion that frees a descriptor wakes the queue. Reclaimed skbs are
+// freed after the critical section, in the caller's context, not
+// deferred to NET_TX_SOFTIRQ. A restart (mode or filter
 // change, the card's transmitter or receiver gone off) never waits with
 // interrupts masked: a timer drains the transmit ring, stops the card and
 // issues INIT; IDON (its interrupt, or the timer seeing it) sends STRT.
@@ -107,11 +117,21 @@ private:
     void init_rings();
     void load_chip(bool irq_on_idon);
     int start_chip();
-    void tx_reclaim();
+    struct tx_batch {   // skbs reclaimed inside a critical section
+        sk_buff* skb[tx_ring_size];
+        unsigned n = 0;
+    };
+    void tx_reclaim(tx_batch* done = nullptr);
+    static void tx_free(tx_batch& done);
+    void tx_irq_mask(bool masked);
+    int xmit_locked(sk_buff* skb, dma_addr_t a, unsigned len, tx_batch& done);
+    void tx_timer_arm();
+    static void tx_timer_fn(timer_list* t);
     void tx_drop_all();
     void rx_irq_mask(bool masked);
     void napi_schedule();
     void update_missed();
+    void check_running(uint16_t csr0_status);
 
     void schedule_restart();
     static void restart_timer_fn(timer_list* t);
@@ -139,6 +159,7 @@ private:
     uint16_t missed_last_ = 0;
     unsigned long restart_deadline_ = 0;
     timer_list restart_timer_;
+    timer_list tx_timer_;
     eth_stats stats_ = {};
     uint32_t merr_ = 0, babl_ = 0;
 };

@@ -170,7 +170,8 @@ TEST(pcnet32_ring, open_programs_the_card_as_the_data_sheet_says) {
     CHECK_TRUE(sim->running());
     LONGS_EQUAL(1, sim->inits);
     LONGS_EQUAL(2, sim->bcr(20));
-    LONGS_EQUAL(csr3::idonm | csr3::dxsuflo, sim->csr(3));
+    // TINTM: completions raise no interrupt while the ring has room.
+    LONGS_EQUAL(csr3::idonm | csr3::dxsuflo | csr3::tintm, sim->csr(3));
     LONGS_EQUAL(csr4_value, sim->csr(4));
     CHECK_TRUE(sim->csr(4) & 0x0800);              // APAD_XMT
     CHECK_TRUE(sim->csr(0) & csr0::inea);
@@ -233,8 +234,8 @@ TEST(pcnet32_ring, a_burst_larger_than_the_budget_keeps_rint_masked_until_done) 
     }
     service();
     LONGS_EQUAL(1, seen.schedules);
-    CHECK_TRUE(sim->csr(3) & csr3::rintm);      // only the receive interrupt masked
-    CHECK_FALSE(sim->csr(3) & csr3::tintm);
+    CHECK_TRUE(sim->csr(3) & csr3::rintm);      // the receive interrupt masked by the poll
+    CHECK_FALSE(sim->csr(3) & csr3::bablm);
     for (int round = 0; round < 6; ++round) {
         LONGS_EQUAL(PCNET32_NAPI_WEIGHT, card->poll(PCNET32_NAPI_WEIGHT));
         LONGS_EQUAL(0, seen.completes);
@@ -396,6 +397,30 @@ TEST(pcnet32_ring, transmit_wraps_the_ring_from_the_skb_data_and_frees_each_skb)
     check_clean();
 }
 
+TEST(pcnet32_ring, completions_raise_no_interrupt_and_are_reclaimed_by_xmit_poll_and_the_timer) {
+    open_with_hooks();
+    size_t heads = skb_heads_in_use();
+    for (uint32_t i = 0; i < 10; ++i) {
+        LONGS_EQUAL(0, card->xmit(tx_skb(frame(i, 100))));
+        CHECK_FALSE(sim->irq());                 // sent at once, TINT masked
+    }
+    LONGS_EQUAL(10, sim->sent.size());
+    // Each xmit reclaimed the frames before it: only the last is held.
+    LONGS_EQUAL(heads + 1, skb_heads_in_use());
+    LONGS_EQUAL(0, card->xmit(tx_skb(frame(10, 100))));
+    LONGS_EQUAL(heads + 1, skb_heads_in_use());
+    card->poll(PCNET32_NAPI_WEIGHT);             // a poll reclaims too
+    LONGS_EQUAL(heads, skb_heads_in_use());
+    LONGS_EQUAL(0, card->xmit(tx_skb(frame(11, 100))));
+    LONGS_EQUAL(heads + 1, skb_heads_in_use());
+    tick();                                      // and the timer, a tick after the last send
+    LONGS_EQUAL(heads, skb_heads_in_use());
+    LONGS_EQUAL(12, sim->sent.size());
+    CHECK_TRUE(sim->csr(3) & csr3::tintm);
+    LONGS_EQUAL(0, seen.stops);
+    check_clean();
+}
+
 TEST(pcnet32_ring, runts_are_padded_with_zeroes_not_old_bytes) {
     open_with_hooks();
     sk_buff* skb = alloc_skb(128, GFP_ATOMIC);
@@ -427,6 +452,7 @@ TEST(pcnet32_ring, the_last_descriptor_stops_the_queue_inside_and_reclaim_wakes_
     }
     CHECK_TRUE(seen.stopped);
     CHECK_FALSE(seen.stop_outside_lock);   // in the driver's critical section
+    CHECK_FALSE(sim->csr(3) & csr3::tintm);  // full: a completion must interrupt
     sk_buff* extra = tx_skb(frame(99, 100));
     LONGS_EQUAL(-EBUSY, card->xmit(extra));   // not taken, stopped again
     CHECK_TRUE(seen.stopped);
@@ -436,6 +462,7 @@ TEST(pcnet32_ring, the_last_descriptor_stops_the_queue_inside_and_reclaim_wakes_
     service();
     CHECK_FALSE(seen.stopped);
     LONGS_EQUAL(1, seen.wakes);
+    CHECK_TRUE(sim->csr(3) & csr3::tintm);   // room again: masked again
     LONGS_EQUAL(0, card->xmit(extra));
     sim->transmit();
     service();
@@ -547,9 +574,10 @@ TEST(pcnet32_ring, transmitter_off_after_an_error_restarts_the_card) {
     sim->tx_fail_off = true;
     LONGS_EQUAL(0, card->xmit(tx_skb(frame(1, 100))));
     CHECK_FALSE(sim->csr(0) & csr0::txon);
-    service();
-    LONGS_EQUAL(1, stats().tx_fifo_errors);
+    CHECK_FALSE(sim->irq());   // TINT masked: the reclaim timer finds it
+    tick();
     CHECK_TRUE(card->restarting());
+    LONGS_EQUAL(1, stats().tx_fifo_errors);
     STRCMP_CONTAINS("restarting", host_stub::console.c_str());
     tick();
     service();
