@@ -6,6 +6,7 @@
 #include "kernel/arch/mips/traps.h"
 #include "kernel/board.h"
 #include "kernel/cmdline.h"
+#include "kernel/profile.h"
 #include "kernel/mm/init.h"
 #include "kernel/mm/slab.h"
 #include "kernel/printk.h"
@@ -46,6 +47,7 @@ void setup(uint32_t ram_bytes) {
     auto addr = [](const char* sym) { return reinterpret_cast<uintptr_t>(sym); };
     mm::mem_init(mips::kseg0, ram_bytes,
                  {addr(__kernel_start), addr(__text_end), addr(_sdata), addr(__bss_start), addr(_end)});
+    profile_init(addr(__kernel_start), addr(__text_end));
 }
 
 void time_init() {

@@ -7,6 +7,7 @@
 #include "kernel/arch/mips/ptrace.h"
 #include "kernel/arch/mips/traps.h"
 #include "kernel/irq.h"
+#include "kernel/profile.h"
 #include "kernel/kallsyms.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -86,6 +87,9 @@ void handle_syscall(pt_regs* regs) {
 
 void handle_interrupt(pt_regs* regs) {
     uint32_t pending = (regs->cp0_cause & read_c0<cp0::status>() & 0xff00u) >> cause::ip_shift;
+    if (pending & (1u << 7)) {
+        profile_tick(regs->cp0_epc, regs->regs[31]);   // the tick samples what it interrupted
+    }
     // Highest line first: the timer (IP7) before the i8259 cascade (IP2).
     for (int ip = 7; ip >= 0; --ip) {
         if (pending & (1u << ip)) {

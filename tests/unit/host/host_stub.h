@@ -29,4 +29,11 @@ struct io_region {
 bool io_claim(io_region& region);   // false: too many devices
 void io_release(io_region& region);
 extern unsigned io_unclaimed;       // accesses no device claimed
+// kallsyms_lookup's table: [start, end) is name's code.
+struct symbol {
+    uintptr_t start, end;
+    const char* name;
+};
+extern const symbol* symbols;
+extern size_t nr_symbols;
 }  // namespace host_stub
