@@ -351,6 +351,16 @@ int ip_route_input(sk_buff* skb, __be32 daddr, __be32 saddr, uint8_t tos, net_de
     if (!from_loopback && (ipv4_is_loopback(saddr) || ipv4_is_loopback(daddr))) {
         return -EINVAL;
     }
+    // Linux's fib_validate_source: from the wire, a source that is one of
+    // our own addresses or a subnet broadcast is a martian (an echo of our
+    // own broadcast, or a spoof). Our own broadcasts and groups looped
+    // back by ip_mc_loop come as PACKET_LOOPBACK and pass.
+    if (!from_loopback && skb->pkt_type != PACKET_LOOPBACK && saddr != 0) {
+        unsigned t = classify(saddr).type;
+        if (t == RTN_LOCAL || t == RTN_BROADCAST) {
+            return -EINVAL;
+        }
+    }
     // A host without an address yet (DHCP) sends from 0.0.0.0 to broadcast.
     if (ipv4_is_lbcast(daddr) || (saddr == 0 && daddr == 0)) {
         cb->rt_type = RTN_BROADCAST;

@@ -106,6 +106,20 @@ TEST(ip_input, address_errors_each_counted) {
     expect_dropped(test_datagram(zero_dst), IPSTATS_MIB_INADDRERRORS);
     // RFC 1122 3.3.6: a link broadcast carrying a unicast destination.
     expect_dropped(test_datagram({}), IPSTATS_MIB_INADDRERRORS, bcast_mac);
+    // Our own address, or our subnet's broadcast, as the source of a frame
+    // from the wire (Linux's martian source): to us, to broadcast, to a group.
+    const __be32 own_sources[] = {our_ip, ipv4_addr(10, 0, 2, 255)};
+    for (__be32 src : own_sources) {
+        ip_spec to_us;
+        to_us.saddr = src;
+        expect_dropped(test_datagram(to_us), IPSTATS_MIB_INADDRERRORS);
+        ip_spec to_all = to_us;
+        to_all.daddr = ipv4_addr(255, 255, 255, 255);
+        expect_dropped(test_datagram(to_all), IPSTATS_MIB_INADDRERRORS, bcast_mac);
+        ip_spec to_subnet = to_us;
+        to_subnet.daddr = ipv4_addr(10, 0, 2, 255);
+        expect_dropped(test_datagram(to_subnet), IPSTATS_MIB_INADDRERRORS, bcast_mac);
+    }
     LONGS_EQUAL(0, take_sent(e.eth).size());
 }
 
