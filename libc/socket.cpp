@@ -4,6 +4,8 @@
 // translated for newlib: struct timeval of SO_RCVTIMEO/SO_SNDTIMEO (newlib's
 // time_t is 64-bit, o32's 32) and SO_ERROR's errno value.
 #include <errno.h>
+#include <linux/errqueue.h>
+#include <netinet/in.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -75,7 +77,27 @@ ssize_t sendmsg(int fd, const struct msghdr* msg, int flags) {
     return libc::do_syscall(uapi::NR_sendmsg, fd, msg, flags);
 }
 
-ssize_t recvmsg(int fd, struct msghdr* msg, int flags) { return libc::do_syscall(uapi::NR_recvmsg, fd, msg, flags); }
+// The kernel's sock_extended_err carries a Linux errno: give the caller
+// this libc's value, as SO_ERROR is given.
+static void errqueue_errno_from_linux(struct msghdr* msg) {
+    for (struct cmsghdr* c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR &&
+            c->cmsg_len >= CMSG_LEN(sizeof(struct sock_extended_err))) {
+            struct sock_extended_err ee;
+            memcpy(&ee, CMSG_DATA(c), sizeof ee);
+            ee.ee_errno = static_cast<uint32_t>(errno_from_linux(ee.ee_errno));
+            memcpy(CMSG_DATA(c), &ee, sizeof ee);
+        }
+    }
+}
+
+ssize_t recvmsg(int fd, struct msghdr* msg, int flags) {
+    ssize_t r = libc::do_syscall(uapi::NR_recvmsg, fd, msg, flags);
+    if (r >= 0 && (flags & MSG_ERRQUEUE) && msg) {
+        errqueue_errno_from_linux(msg);
+    }
+    return r;
+}
 
 int sendmmsg(int fd, struct mmsghdr* vmessages, unsigned int vlen, int flags) {
     return static_cast<int>(libc::do_syscall(uapi::NR_sendmmsg, fd, vmessages, vlen, flags));

@@ -82,7 +82,7 @@ poll_t datagram_poll(file* f, socket* sock, poll_table_struct* wait) {
     struct sock* sk = sock->sk;
     poll_wait(f, &sock->wq, wait);
     poll_t mask = 0;
-    if (sk->sk_err) {
+    if (sk->sk_err || !skb_queue_empty(&sk->sk_error_queue)) {
         mask |= uapi::pollerr;
     }
     if (sk->sk_shutdown & RCV_SHUTDOWN) {

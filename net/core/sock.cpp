@@ -23,6 +23,7 @@ void __sk_free(struct sock* sk) {
         sk->sk_destruct(sk);
     }
     skb_queue_purge(&sk->sk_receive_queue);
+    skb_queue_purge(&sk->sk_error_queue);
     skb_queue_purge(&sk->sk_backlog);
     proto* prot = sk->sk_prot;
     {
@@ -98,6 +99,7 @@ struct sock* sk_alloc(int family, gfp_t gfp, proto* prot, int kern) {
     sk->sk_refcnt = 1;
     INIT_LIST_HEAD(&sk->sk_node);
     skb_queue_head_init(&sk->sk_receive_queue);
+    skb_queue_head_init(&sk->sk_error_queue);
     skb_queue_head_init(&sk->sk_backlog);
     init_waitqueue_head(&sk->sk_lock_wq);
     cpu::irq_guard guard;
@@ -176,6 +178,7 @@ void sk_common_release(struct sock* sk) {
     }
     sock_orphan(sk);
     skb_queue_purge(&sk->sk_receive_queue);
+    skb_queue_purge(&sk->sk_error_queue);
     sock_put(sk);
 }
 

@@ -78,6 +78,7 @@ struct sock {
     uint16_t sk_type;
     uint16_t sk_protocol;
     sk_buff_head sk_receive_queue;
+    sk_buff_head sk_error_queue;  // IP_RECVERR's (net/core/errqueue.h)
     int sk_rcvbuf;
     int sk_sndbuf;
     int sk_rmem_alloc;            // truesize of received skbs held (atomic)

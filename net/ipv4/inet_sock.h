@@ -137,6 +137,14 @@ int ip_getsockopt(struct sock* sk, int level, int optname, void* optval, int* op
 // IP_RECVTTL, IP_RECVTOS) about a received datagram (Linux's ip_cmsg_recv).
 void ip_cmsg_recv(msghdr* msg, struct sock* sk, const sk_buff* skb);
 
+// IP_RECVERR's error queue (ip_recverr.cpp; Linux's ip_sockglue.c): an ICMP
+// error about a datagram sk sent (skb as the err_handler has it, payload
+// where the quoted datagram's data starts), a local error on sending, and
+// recvmsg(MSG_ERRQUEUE).
+void ip_icmp_error(struct sock* sk, sk_buff* skb, int err, __be16 port, uint32_t info, const uint8_t* payload);
+void ip_local_error(struct sock* sk, int err, __be32 daddr, __be16 port, uint32_t info);
+int ip_recv_error(struct sock* sk, msghdr* msg, size_t len, int* addr_len);
+
 // Raw sockets (raw.cpp): the hash of raw socks by protocol, and the
 // delivery hooks IP calls (net/ipv4/raw.h).
 void raw_init();

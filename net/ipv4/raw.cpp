@@ -85,10 +85,11 @@ bool raw_v4_input(sk_buff* skb, uint8_t protocol) {
 }
 
 // An ICMP error about one of our datagrams (Linux's raw_err): reported as
-// the socket's error if it asked (IP_RECVERR) or is connected and the
-// error is hard. There is no error queue; the ICMP message itself also
-// reaches raw ICMP sockets the ordinary way.
-void raw_err(struct sock* sk, sk_buff* skb) {
+// the socket's error if it asked (IP_RECVERR, which also queues it with
+// the quoted datagram from its IP header with IP_HDRINCL, else from its
+// payload) or is connected and the error is hard. The ICMP message itself
+// also reaches raw ICMP sockets the ordinary way.
+void raw_err(struct sock* sk, sk_buff* skb, uint32_t info) {
     inet_sock* inet = inet_sk(sk);
     const icmphdr* icmph = icmp_hdr(skb);
     if (!inet->recverr && sk->sk_state != TCP_ESTABLISHED) {
@@ -115,18 +116,23 @@ void raw_err(struct sock* sk, sk_buff* skb) {
     default:
         break;   // time exceeded and the rest: EHOSTUNREACH, soft
     }
+    if (inet->recverr) {
+        const auto* iph = reinterpret_cast<const iphdr*>(skb->data);
+        const uint8_t* payload = inet->hdrincl ? skb->data : skb->data + iph->ihl() * 4u;
+        ip_icmp_error(sk, skb, err, 0, info, payload);
+    }
     if (inet->recverr || harderr) {
         sk->sk_err = err;
         sk->sk_error_report(sk);
     }
 }
 
-void raw_v4_icmp_error(sk_buff* skb, uint8_t protocol, uint32_t) {
+void raw_v4_icmp_error(sk_buff* skb, uint8_t protocol, uint32_t info) {
     const auto* iph = reinterpret_cast<const iphdr*>(skb->data);
     int dif = skb->dev ? skb->dev->ifindex : 0;
     for (struct sock& sk : sk_list(raw_bucket(protocol))) {
         if (raw_v4_match(&sk, iph->protocol, iph->daddr, iph->saddr, dif)) {
-            raw_err(&sk, skb);
+            raw_err(&sk, skb, info);
         }
     }
 }
@@ -311,7 +317,7 @@ int raw_recvmsg(struct sock* sk, msghdr* msg, size_t len, int flags, int* addr_l
         return -EOPNOTSUPP;
     }
     if (fl & MSG_ERRQUEUE) {
-        return -EAGAIN;   // no error queue here
+        return ip_recv_error(sk, msg, len, addr_len);
     }
     int err;
     sk_buff* skb = skb_recv_datagram(sk, fl, &err);

@@ -451,7 +451,9 @@ long tcp_copy_one(struct sock* sk, msghdr* msg, size_t want, uint32_t* seq, bool
 // waiting (the lock let go) for at least SO_RCVLOWAT, all of len with
 // MSG_WAITALL; MSG_PEEK leaves them.
 int tcp_recvmsg(struct sock* sk, msghdr* msg, size_t len, int flags, int* addr_len) {
-    (void)addr_len;
+    if (flags & MSG_ERRQUEUE) {
+        return ip_recv_error(sk, msg, len, addr_len);   // Linux's inet_recv_error
+    }
     sock_lock_guard lock(sk);
     tcp_sock* tp = tcp_sk(sk);
     if (sk->sk_state == TCP_LISTEN) {
@@ -553,7 +555,7 @@ poll_t tcp_poll(file* f, socket* sock, poll_table_struct* wait) {
             mask |= uapi::pollout | uapi::pollwrnorm;
         }
     }
-    if (sk->sk_err) {
+    if (sk->sk_err || !skb_queue_empty(&sk->sk_error_queue)) {
         mask |= uapi::pollerr;
     }
     return mask;

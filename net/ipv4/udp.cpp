@@ -314,7 +314,8 @@ int udp_rcv(sk_buff* skb) {
 
 // Linux's __udp4_lib_err: the socket that sent the datagram the ICMP
 // error quotes. Hard errors reach a connected socket (ECONNREFUSED for
-// port unreachable, RFC 1122 4.1.3.3); with IP_RECVERR every error does.
+// port unreachable, RFC 1122 4.1.3.3); with IP_RECVERR every error does,
+// and goes on the error queue too.
 int udp_err(sk_buff* skb, uint32_t info) {
     const auto* iph = reinterpret_cast<const iphdr*>(skb->data);
     unsigned ihl = iph->ihl() * 4u;
@@ -358,8 +359,12 @@ int udp_err(sk_buff* skb, uint32_t info) {
     default:
         break;   // time exceeded: EHOSTUNREACH, soft
     }
-    if (!inet->recverr && (!harderr || sk->sk_state != TCP_ESTABLISHED)) {
-        return 0;
+    if (!inet->recverr) {
+        if (!harderr || sk->sk_state != TCP_ESTABLISHED) {
+            return 0;
+        }
+    } else {
+        ip_icmp_error(sk, skb, err, uh->dest, info, reinterpret_cast<const uint8_t*>(uh + 1));
     }
     sk->sk_err = err;
     sk->sk_error_report(sk);

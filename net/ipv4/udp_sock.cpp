@@ -97,6 +97,9 @@ int udp_send_skb(struct sock* sk, sk_buff* skb, flowi4* fl4, __be16 dport, const
     unsigned ulen = skb->len;
     if (inet->pmtudisc >= IP_PMTUDISC_DO && ulen + sizeof(iphdr) > r.rt.rt_mtu) {
         kfree_skb(skb);
+        if (inet->recverr) {
+            ip_local_error(sk, EMSGSIZE, fl4->daddr, dport, r.rt.rt_mtu);
+        }
         return -EMSGSIZE;
     }
     auto* uh = reinterpret_cast<udphdr*>(skb->data);
@@ -286,7 +289,7 @@ int udp_recvmsg(struct sock* sk, msghdr* msg, size_t len, int flags, int* addr_l
         return -EOPNOTSUPP;
     }
     if (fl & MSG_ERRQUEUE) {
-        return -EAGAIN;   // errors are reported through sk_err, there is no queue
+        return ip_recv_error(sk, msg, len, addr_len);
     }
     int err;
     sk_buff* skb = skb_recv_datagram(sk, fl, &err);

@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/errqueue.h>
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <net/if_arp.h>
@@ -48,6 +49,7 @@ static_assert(sizeof(struct rtentry) == 84 && offsetof(struct rtentry, rt_flags)
 static_assert(sizeof(struct arpreq) == 68 && offsetof(struct arpreq, arp_dev) == 52);
 static_assert(sizeof(struct ether_arp) == 28 && sizeof(struct ether_header) == 14);
 static_assert(sizeof(struct iphdr) == 20 && sizeof(struct icmphdr) == 8);
+static_assert(sizeof(struct sock_extended_err) == 16 && offsetof(struct sock_extended_err, ee_info) == 8);
 // Values that differ on MIPS, and some that do not.
 static_assert(SOCK_DGRAM == 1 && SOCK_STREAM == 2 && SOCK_RAW == 3 && SOCK_PACKET == 10);
 static_assert(SOCK_NONBLOCK == 0x80 && SOCK_CLOEXEC == 0x80000);
@@ -263,6 +265,56 @@ TEST(socket_libc, udp_over_loopback_through_libc) {
     LONGS_EQUAL(-1, recv(server, buf, sizeof buf, MSG_DONTWAIT));
     LONGS_EQUAL(ECONNREFUSED, errno);
     close(server);
+}
+
+// IP_RECVERR over lo: the port unreachable for a datagram sent to a closed
+// port is read back with MSG_ERRQUEUE, its errno in newlib's numbering and
+// the reporter in SO_EE_OFFENDER.
+TEST(socket_libc, udp_error_queue_through_libc) {
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    CHECK(fd >= 0);
+    int one = 1;
+    LONGS_EQUAL(0, setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one));
+    struct sockaddr_in to = {};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(9);   // nobody there
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    LONGS_EQUAL(4, sendto(fd, "ping", 4, 0, reinterpret_cast<struct sockaddr*>(&to), sizeof to));
+    struct pollfd pfd = {fd, 0, 0};   // POLLERR is always reported
+    LONGS_EQUAL(1, poll(&pfd, 1, 1000));
+    CHECK(pfd.revents & POLLERR);
+    char buf[16];
+    struct iovec iov = {buf, sizeof buf};
+    unsigned char control[CMSG_SPACE(sizeof(struct sock_extended_err) + sizeof(struct sockaddr_in))];
+    struct sockaddr_in dest = {};
+    struct msghdr mh = {};
+    mh.msg_name = &dest;
+    mh.msg_namelen = sizeof dest;
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = control;
+    mh.msg_controllen = sizeof control;
+    LONGS_EQUAL(4, recvmsg(fd, &mh, MSG_ERRQUEUE | MSG_DONTWAIT));
+    MEMCMP_EQUAL("ping", buf, 4);
+    CHECK(mh.msg_flags & MSG_ERRQUEUE);
+    LONGS_EQUAL(htons(9), dest.sin_port);
+    struct cmsghdr* cm = CMSG_FIRSTHDR(&mh);
+    CHECK(cm != nullptr);
+    LONGS_EQUAL(IPPROTO_IP, cm->cmsg_level);
+    LONGS_EQUAL(IP_RECVERR, cm->cmsg_type);
+    struct sock_extended_err ee;
+    memcpy(&ee, CMSG_DATA(cm), sizeof ee);
+    LONGS_EQUAL(ECONNREFUSED, ee.ee_errno);
+    LONGS_EQUAL(SO_EE_ORIGIN_ICMP, ee.ee_origin);
+    LONGS_EQUAL(ICMP_DEST_UNREACH, ee.ee_type);
+    LONGS_EQUAL(ICMP_PORT_UNREACH, ee.ee_code);
+    struct sockaddr_in offender;
+    memcpy(&offender, CMSG_DATA(cm) + sizeof ee, sizeof offender);
+    LONGS_EQUAL(AF_INET, offender.sin_family);
+    LONGS_EQUAL(htonl(INADDR_LOOPBACK), offender.sin_addr.s_addr);
+    LONGS_EQUAL(-1, recvmsg(fd, &mh, MSG_ERRQUEUE | MSG_DONTWAIT));
+    LONGS_EQUAL(EAGAIN, errno);
+    close(fd);
 }
 
 // TCP over lo through libc, one process: a non-blocking connect, accept,

@@ -13,6 +13,7 @@
 
 #include "kernel/syscalls.h"
 #include "kernel/uapi/errno.h"
+#include "net/core/errqueue.h"
 #include "net/ipv4/udp.h"
 #include "net/ipv4/udp_kernel_port.h"
 #include "tests/unit/socket_test_util.h"
@@ -810,22 +811,33 @@ struct recvmsg_result {
     std::vector<cmsg_view> cmsgs;
 };
 
-recvmsg_result recv_with_control(int fd, size_t control_room) {
+recvmsg_result recv_with_control(int fd, size_t control_room, int flags = MSG_DONTWAIT, sockaddr_in* from = nullptr,
+                                 bytes* data = nullptr, size_t data_room = 2048) {
     char buf[2048];
     char control[256] = {};
-    uapi::iovec iov{buf, sizeof buf};
+    uapi::iovec iov{buf, data_room < sizeof buf ? data_room : sizeof buf};
     user_msghdr m{};
     m.msg_iov = &iov;
     m.msg_iovlen = 1;
     m.msg_control = control;
     m.msg_controllen = static_cast<uint32_t>(control_room);
+    if (from) {
+        m.msg_name = from;
+        m.msg_namelen = sizeof *from;
+    }
     recvmsg_result r{};
-    r.n = sys_recvmsg(fd, &m, MSG_DONTWAIT);
+    r.n = sys_recvmsg(fd, &m, flags);
     r.flags = m.msg_flags;
+    if (data && r.n > 0) {
+        data->assign(buf, buf + (static_cast<size_t>(r.n) < iov.iov_len ? r.n : iov.iov_len));
+    }
     size_t off = 0;
-    while (off + sizeof(cmsghdr) <= m.msg_controllen) {
+    while (r.n >= 0 && off + sizeof(cmsghdr) <= m.msg_controllen) {   // msghdr is not written back on error
         cmsghdr h;
         memcpy(&h, control + off, sizeof h);
+        if (h.cmsg_len < sizeof h) {
+            break;
+        }
         size_t datalen = h.cmsg_len - sizeof h;
         size_t avail = m.msg_controllen - off - sizeof h;
         const char* d = control + off + sizeof h;
@@ -988,4 +1000,117 @@ TEST(udp, connected_socket_keeps_its_route_until_something_changes) {
     CHECK_TRUE(inet_sk(sk)->sk_dst_cache == nullptr);
     sys_close(fd);
     take_sent(eth);
+}
+
+// IP_RECVERR's error queue (Linux's ip_icmp_error/ip_recv_error): each
+// ICMP error about a datagram the socket sent is kept, with the quoted
+// payload, the destination it was sent to and who reported it.
+TEST(udp, recverr_queues_each_icmp_error_for_msg_errqueue) {
+    int fd = udp_socket();
+    int one = 1;
+    LONGS_EQUAL(0, sys_setsockopt(fd, SOL_IP, IP_RECVERR, &one, sizeof one));
+    LONGS_EQUAL(-EAGAIN, recv_with_control(fd, 256, MSG_DONTWAIT | MSG_ERRQUEUE).n);   // nothing yet
+    LONGS_EQUAL(6, send_to(fd, pattern(6, 7), peer_ip, 9));
+    auto sent = only(eth, ETH_P_IP);
+    LONGS_EQUAL(1, sent.size());
+    bytes quoted(sent[0].l3(), sent[0].l3() + 20 + 8 + 6);   // header, UDP header, all 6 octets
+    ip_spec s;
+    s.protocol = IPPROTO_ICMP;
+    s.saddr = ipv4_addr(10, 0, 2, 1);                        // a router, not the peer
+    receive_ip(eth, ip_packet(s, icmp_message(ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0, quoted)));
+    receive_ip(eth, ip_packet(s, icmp_message(ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, quoted)));
+    LONGS_EQUAL(ECONNREFUSED, getint(fd, SOL_SOCKET, SO_ERROR));   // the last one, and cleared
+    uapi::pollfd p{fd, uapi::pollin, 0};
+    LONGS_EQUAL(1, sys_poll(&p, 1, 0));
+    CHECK_TRUE(p.revents & uapi::pollerr);                   // the queue is not empty
+    for (int code : {ICMP_HOST_UNREACH, ICMP_PORT_UNREACH}) {
+        sockaddr_in to{};
+        bytes data;
+        recvmsg_result r = recv_with_control(fd, 256, MSG_DONTWAIT | MSG_ERRQUEUE, &to, &data);
+        LONGS_EQUAL(6, r.n);
+        CHECK_TRUE(data == pattern(6, 7));
+        CHECK_TRUE(r.flags & MSG_ERRQUEUE);
+        LONGS_EQUAL(peer_ip, to.sin_addr.s_addr);
+        LONGS_EQUAL(htons(9), to.sin_port);
+        LONGS_EQUAL(1, r.cmsgs.size());
+        LONGS_EQUAL(SOL_IP, r.cmsgs[0].level);
+        LONGS_EQUAL(IP_RECVERR, r.cmsgs[0].type);
+        LONGS_EQUAL(sizeof(sock_extended_err) + sizeof(sockaddr_in), r.cmsgs[0].data.size());
+        sock_extended_err ee;
+        memcpy(&ee, r.cmsgs[0].data.data(), sizeof ee);
+        LONGS_EQUAL(code == ICMP_PORT_UNREACH ? ECONNREFUSED : EHOSTUNREACH, ee.ee_errno);
+        LONGS_EQUAL(SO_EE_ORIGIN_ICMP, ee.ee_origin);
+        LONGS_EQUAL(ICMP_DEST_UNREACH, ee.ee_type);
+        LONGS_EQUAL(code, ee.ee_code);
+        sockaddr_in offender;
+        memcpy(&offender, r.cmsgs[0].data.data() + sizeof ee, sizeof offender);
+        LONGS_EQUAL(AF_INET, offender.sin_family);
+        LONGS_EQUAL(ipv4_addr(10, 0, 2, 1), offender.sin_addr.s_addr);
+    }
+    LONGS_EQUAL(0, getint(fd, SOL_SOCKET, SO_ERROR));        // the queue took the last with it
+    LONGS_EQUAL(-EAGAIN, recv_with_control(fd, 256, MSG_DONTWAIT | MSG_ERRQUEUE).n);
+    p.revents = 0;
+    LONGS_EQUAL(0, sys_poll(&p, 1, 0));
+    // A short buffer truncates the payload.
+    receive_ip(eth, ip_packet(s, icmp_message(ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, quoted)));
+    bytes data;
+    recvmsg_result r = recv_with_control(fd, 256, MSG_DONTWAIT | MSG_ERRQUEUE, nullptr, &data, 4);
+    LONGS_EQUAL(4, r.n);
+    CHECK_TRUE(r.flags & MSG_TRUNC);
+    // Without IP_RECVERR nothing is queued.
+    int plain = udp_socket();
+    LONGS_EQUAL(6, send_to(plain, pattern(6, 7), peer_ip, 9));
+    sent = only(eth, ETH_P_IP);
+    quoted.assign(sent[0].l3(), sent[0].l3() + 34);
+    receive_ip(eth, ip_packet(s, icmp_message(ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, quoted)));
+    LONGS_EQUAL(-EAGAIN, recv_with_control(plain, 256, MSG_DONTWAIT | MSG_ERRQUEUE).n);
+    // Errors still queued are freed with the socket.
+    receive_ip(eth, ip_packet(s, icmp_message(ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, quoted)));
+    sys_close(plain);
+    sys_close(fd);
+}
+
+TEST(udp, recverr_queue_is_bounded_by_the_receive_buffer) {
+    int fd = udp_socket();
+    int one = 1, small = 2048;
+    LONGS_EQUAL(0, sys_setsockopt(fd, SOL_IP, IP_RECVERR, &one, sizeof one));
+    LONGS_EQUAL(0, sys_setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small));
+    LONGS_EQUAL(6, send_to(fd, pattern(6, 7), peer_ip, 9));
+    auto sent = only(eth, ETH_P_IP);
+    bytes quoted(sent[0].l3(), sent[0].l3() + 34);
+    ip_spec s;
+    s.protocol = IPPROTO_ICMP;
+    for (int i = 0; i < 200; ++i) {
+        receive_ip(eth, ip_packet(s, icmp_message(ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, quoted)));
+    }
+    int queued = 0;
+    while (queued < 300 && recv_with_control(fd, 256, MSG_DONTWAIT | MSG_ERRQUEUE).n == 6) {
+        ++queued;
+    }
+    CHECK_TRUE(queued > 0);
+    CHECK_TRUE(queued < 200);
+    LONGS_EQUAL(-EAGAIN, recv_with_control(fd, 256, MSG_DONTWAIT | MSG_ERRQUEUE).n);
+    sys_close(fd);
+}
+
+// A datagram bigger than the path with DF set (IP_PMTUDISC_DO): EMSGSIZE
+// from send and, with IP_RECVERR, a local error naming the MTU.
+TEST(udp, recverr_local_error_for_a_datagram_past_the_mtu) {
+    int fd = udp_socket();
+    int one = 1, pmtu_do = IP_PMTUDISC_DO;
+    LONGS_EQUAL(0, sys_setsockopt(fd, SOL_IP, IP_RECVERR, &one, sizeof one));
+    LONGS_EQUAL(0, sys_setsockopt(fd, SOL_IP, IP_MTU_DISCOVER, &pmtu_do, sizeof pmtu_do));
+    LONGS_EQUAL(-EMSGSIZE, send_to(fd, pattern(2000), peer_ip, 4000));
+    sockaddr_in to{};
+    recvmsg_result r = recv_with_control(fd, 256, MSG_DONTWAIT | MSG_ERRQUEUE, &to);
+    LONGS_EQUAL(0, r.n);
+    LONGS_EQUAL(peer_ip, to.sin_addr.s_addr);
+    LONGS_EQUAL(htons(4000), to.sin_port);
+    LONGS_EQUAL(1, r.cmsgs.size());
+    sock_extended_err ee;
+    memcpy(&ee, r.cmsgs[0].data.data(), sizeof ee);
+    LONGS_EQUAL(EMSGSIZE, ee.ee_errno);
+    LONGS_EQUAL(SO_EE_ORIGIN_LOCAL, ee.ee_origin);
+    LONGS_EQUAL(1500, ee.ee_info);
+    sys_close(fd);
 }
