@@ -7,19 +7,23 @@ tools/deps.sh test
 jobs=$(nproc)
 cmake --preset host >/dev/null
 cmake --build --preset host -j"$jobs"
+# The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+cmake --preset host-asan >/dev/null
+cmake --build --preset host-asan -j"$jobs"
 cmake --preset malta >/dev/null
 cmake --build --preset malta -j"$jobs"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j"$jobs"
 status=0
 ctest --preset host || status=1
+ctest --preset host-asan || status=1
 ctest --preset malta || status=1
 # libFuzzer: each target's regressions, then 30 s of fuzzing each.
 ctest --preset fuzz || status=1
 # What ran, from the runners' own closing lines (CppUTest's "OK (N tests",
 # pytest's "N passed"), which ctest keeps in its logs.
 echo "Test counts:"
-for preset in host malta fuzz; do
+for preset in host host-asan malta fuzz; do
   log=build/$preset/Testing/Temporary/LastTest.log
   [ -f "$log" ] || continue
   sed 's/\x1b\[[0-9;]*m//g' "$log" |

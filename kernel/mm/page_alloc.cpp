@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kernel/cpu.h"
+#include "kernel/mm/kasan.h"
 #include "kernel/printk.h"
 
 namespace mm {
@@ -50,6 +51,8 @@ bool zone::add_range(uintptr_t start, uintptr_t end) {
         }
     }
     ranges_[nr_ranges_++] = {start, end};
+    // Whatever a zone before left poisoned is this zone's now.
+    kasan_unpoison(reinterpret_cast<void*>(start), end - start);
     return true;
 }
 
@@ -131,7 +134,12 @@ bool zone::init(const char* name) {
     return true;
 }
 
-void zone::reset() { *this = zone{}; }
+void zone::reset() {
+    for (unsigned i = 0; i < nr_ranges_; ++i) {
+        kasan_unpoison(reinterpret_cast<void*>(ranges_[i].start), ranges_[i].end - ranges_[i].start);
+    }
+    *this = zone{};
+}
 
 // Marks the pages between the ranges reserved: the memmap spans the holes.
 void zone::reserve_holes() {
@@ -168,6 +176,7 @@ void zone::free_range_pages(uintptr_t pfn, uintptr_t end_pfn) {
         }
         size_t n = size_t{1} << order;
         managed_ += n;
+        kasan_poison(reinterpret_cast<void*>(pfn << PAGE_SHIFT), n << PAGE_SHIFT);
         free_one_block(pfn, order);
         pfn += n;
     }
@@ -251,6 +260,7 @@ page* zone::alloc_pages(gfp_t gfp, unsigned order) {
         }
         return nullptr;
     }
+    kasan_unpoison(page_address(p), PAGE_SIZE << order);
     if (gfp & __GFP_ZERO) {
         memset(page_address(p), 0, PAGE_SIZE << order);
     }
@@ -288,6 +298,7 @@ bool zone::free_pages(page* p, unsigned order) {
         return false;
     }
     p->flags = 0;
+    kasan_poison(page_address(p), PAGE_SIZE << order);
     free_one_block(pfn_of(p), order);
     return true;
 }

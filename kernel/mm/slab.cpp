@@ -6,6 +6,7 @@
 
 #include "kernel/cmdline.h"
 #include "kernel/cpu.h"
+#include "kernel/mm/kasan.h"
 #include "kernel/mm/slub_debug.h"
 #include "kernel/printk.h"
 #include "kernel/timer.h"
@@ -72,13 +73,13 @@ uintptr_t check_word(const void* obj, uintptr_t next) {
     return next ^ reinterpret_cast<uintptr_t>(obj) ^ free_key;
 }
 
-void set_free(const kmem_cache* s, void* obj, void* next) {
+kasan_allocator_access void set_free(const kmem_cache* s, void* obj, void* next) {
     uintptr_t* fp = free_ptr(s, obj);
     fp[0] = reinterpret_cast<uintptr_t>(next);
     fp[1] = check_word(obj, fp[0]);
 }
 
-bool looks_free(const kmem_cache* s, void* obj) {
+kasan_allocator_access bool looks_free(const kmem_cache* s, void* obj) {
     uintptr_t* fp = free_ptr(s, obj);
     return fp[1] == check_word(obj, fp[0]);
 }
@@ -86,6 +87,20 @@ bool looks_free(const kmem_cache* s, void* obj) {
 char* slab_base(const page* slab) { return static_cast<char*>(page_address(slab)); }
 
 bool debugged(const kmem_cache* s) { return s->debug & (slub_debug::red_zone | slub_debug::poison); }
+
+// A free object's successor and a popped object's cleared check word.
+kasan_allocator_access void* free_next(const kmem_cache* s, void* obj) {
+    return reinterpret_cast<void*>(free_ptr(s, obj)[0]);
+}
+kasan_allocator_access void clear_free(const kmem_cache* s, void* obj) { free_ptr(s, obj)[1] = 0; }
+
+// Under an address sanitizer, free objects of a cache slub_debug does not
+// check are unaddressable (slub_debug reads its poison in free ones).
+void poison_object(const kmem_cache* s, void* obj) {
+    if (!debugged(s)) {
+        kasan_poison(obj, s->size);
+    }
+}
 
 slub_debug::layout layout_of(const kmem_cache* s) {
     return {s->name, s->debug, s->object_size, s->offset, free_words * sizeof(uintptr_t), s->size};
@@ -97,13 +112,13 @@ bool is_object_of(const kmem_cache* s, const page* slab, const void* p) {
     return static_cast<const char*>(p) >= slab_base(slab) && off % s->size == 0 && off / s->size < s->objects;
 }
 
-bool on_freelist(const kmem_cache* s, const page* slab, const void* obj) {
+kasan_allocator_access bool on_freelist(const kmem_cache* s, const page* slab, const void* obj) {
     unsigned steps = 0;
     for (void* p = slab->freelist; p && steps <= s->objects; ++steps) {
         if (p == obj) {
             return true;
         }
-        p = reinterpret_cast<void*>(free_ptr(s, p)[0]);
+        p = free_next(s, p);
     }
     return false;
 }
@@ -232,6 +247,7 @@ page* new_slab(kmem_cache* s, gfp_t gfp) {
             slub_debug::mark_free(layout_of(s), obj);
         }
         set_free(s, obj, next);
+        poison_object(s, obj);
         next = obj;
     }
     slab->freelist = next;
@@ -262,7 +278,7 @@ void discard_slab(kmem_cache* s, page* slab) {
 // full) when the free list was written after free.
 void* take_object(kmem_cache* s, page* slab) {
     void* obj = slab->freelist;
-    void* next = reinterpret_cast<void*>(free_ptr(s, obj)[0]);
+    void* next = free_next(s, obj);
     if (!looks_free(s, obj) || (next && !is_object_of(s, slab, next))) {
         pr_err("kmem_cache_alloc(%s): free list of slab %p corrupted at %p (use after free?); "
                "its free objects are abandoned\n",
@@ -279,7 +295,8 @@ void* take_object(kmem_cache* s, page* slab) {
         slub_debug::mark_allocated(layout_of(s), obj);
     }
     slab->freelist = next;
-    free_ptr(s, obj)[1] = 0;  // no longer looks free
+    clear_free(s, obj);  // no longer looks free
+    kasan_unpoison(obj, s->object_size);
     ++slab->inuse;
     ++s->active_objs;
     move_slab(s, slab);
@@ -327,6 +344,7 @@ void slab_free(kmem_cache* s, page* slab, void* obj) {
         slub_debug::mark_free(layout_of(s), obj);
     }
     set_free(s, obj, slab->freelist);
+    poison_object(s, obj);
     slab->freelist = obj;
     --slab->inuse;
     --s->active_objs;
@@ -363,6 +381,7 @@ void* kmalloc_large(size_t size, gfp_t gfp) {
     cpu::irq_guard guard;
     p->set(mm::PG_large_kmalloc);
     large_pages += size_t{1} << order;
+    kasan_poison(static_cast<char*>(page_address(p)) + size, (PAGE_SIZE << order) - size);   // kasan_kmalloc_large
     return page_address(p);
 }
 
@@ -483,7 +502,12 @@ void* kmalloc(size_t size, gfp_t gfp) {
         pr_err("kmalloc(%zu) before kmem_cache_init()\n", size);
         return nullptr;
     }
-    return kmem_cache_alloc(kmalloc_slab(size), gfp);
+    kmem_cache* s = kmalloc_slab(size);
+    void* obj = kmem_cache_alloc(s, gfp);
+    if (obj && !debugged(s)) {
+        kasan_poison(static_cast<char*>(obj) + size, s->object_size - size);   // kasan_kmalloc
+    }
+    return obj;
 }
 
 kmem_cache* kmalloc_slab(size_t size) {
@@ -532,10 +556,14 @@ size_t ksize(const void* obj) {
     }
     cpu::irq_guard guard;
     page* p = virt_to_head_page(obj);
+    // The caller may use all it is told of (Linux's ksize unpoisons it too).
     if (p && p->has(mm::PG_slab)) {
-        return is_object_of(p->slab_cache, p, obj) ? p->slab_cache->object_size : 0;
+        size_t n = is_object_of(p->slab_cache, p, obj) ? p->slab_cache->object_size : 0;
+        kasan_unpoison(obj, n);
+        return n;
     }
     if (p && p->has(mm::PG_large_kmalloc) && obj == page_address(p)) {
+        kasan_unpoison(obj, PAGE_SIZE << p->order);
         return PAGE_SIZE << p->order;
     }
     return 0;

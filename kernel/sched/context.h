@@ -9,6 +9,10 @@
 #include <ucontext.h>
 struct arch_context {
     ucontext_t uc;
+    // The stack this context runs on, for AddressSanitizer's fiber switch
+    // annotations (the boot context's is learnt when it first switches away).
+    const void* stack_bottom = nullptr;
+    size_t stack_size = 0;
 };
 #else
 struct arch_context {

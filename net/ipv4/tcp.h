@@ -475,6 +475,10 @@ void tcp_rcv_space_adjust(struct sock* sk);
 // Clocks: µs for RTT, ms for timestamps (Linux's tcp_clock_us, tcp_time_stamp).
 uint64_t tcp_clock_us();
 uint32_t tcp_time_stamp_ms(const tcp_sock* tp);
+// Seconds for ts_recent_stamp, counted from 1: a stamp taken in the first
+// second after boot must not be the 0 that means "none yet" (Linux's
+// tcp_paws_check also reads !ts_recent_stamp as "no timestamp").
+inline uint32_t tcp_ts_recent_clock() { return static_cast<uint32_t>(jiffies / HZ) + 1; }
 
 // tcp.cpp ---------------------------------------------------------------------
 void tcp_init();                        // after inet_init's tables (tcp_v4_init)

@@ -565,7 +565,7 @@ bool tcp_paws_discard(const tcp_sock* tp) {
     if (static_cast<int32_t>(o.rcv_tsval - tp->ts_recent) >= 0) {
         return false;
     }
-    uint32_t now_s = static_cast<uint32_t>(jiffies / HZ);
+    uint32_t now_s = tcp_ts_recent_clock();
     return now_s - tp->ts_recent_stamp < 24u * 24 * 3600;
 }
 
@@ -576,7 +576,7 @@ void tcp_store_ts_recent(tcp_sock* tp, uint32_t seq) {
     if (o.saw_tstamp && !after(seq, tp->rcv_wup) &&
         (static_cast<int32_t>(o.rcv_tsval - tp->ts_recent) >= 0 || !tp->ts_recent_stamp)) {
         tp->ts_recent = o.rcv_tsval;
-        tp->ts_recent_stamp = static_cast<uint32_t>(jiffies / HZ);
+        tp->ts_recent_stamp = tcp_ts_recent_clock();
     }
 }
 
@@ -949,7 +949,7 @@ void tcp_apply_syn_options(struct sock* sk) {
     o.tstamp_ok = o.saw_tstamp && sysctl_tcp.timestamps;
     if (o.tstamp_ok) {
         tp->ts_recent = o.rcv_tsval;
-        tp->ts_recent_stamp = static_cast<uint32_t>(jiffies / HZ);
+        tp->ts_recent_stamp = tcp_ts_recent_clock();
     }
     if (!o.mss_clamp) {
         o.mss_clamp = TCP_MSS_DEFAULT;

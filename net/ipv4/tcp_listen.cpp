@@ -101,7 +101,7 @@ struct sock* tcp_create_child(struct sock* lsk, sk_buff* skb, const tcp_options_
     }
     if (tp->rx_opt.tstamp_ok) {
         tp->ts_recent = opt.rcv_tsval;
-        tp->ts_recent_stamp = static_cast<uint32_t>(jiffies / HZ);
+        tp->ts_recent_stamp = tcp_ts_recent_clock();
         tp->tsoffset = secure_tcp_ts_off(iph->daddr, iph->saddr);
     }
     if (!tp->rx_opt.mss_clamp) {

@@ -133,7 +133,8 @@ void tcp_event_data_sent(tcp_sock* tp) {
         }
         tcp_ca_event_notify(tp->cc, tcp_ca_event::tx_start);
     }
-    if (now - tp->lrcvtime < tp->ato) {
+    // lrcvtime means nothing before the first data has come in.
+    if (tp->data_segs_in && now - tp->lrcvtime < tp->ato) {
         tp->pingpong = true;
     }
     tp->lsndtime = now;

@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include <algorithm>
+
 #include "kernel/syscalls.h"
 #include "kernel/uapi/errno.h"
 #include "net/ethernet/etherdevice.h"
@@ -423,7 +425,7 @@ TEST(af_packet, write_on_a_bound_socket_and_the_receive_timestamp) {
     LONGS_EQUAL(static_cast<long>(f.size()), sys_write(fd, reinterpret_cast<const char*>(f.data()), f.size()));
     auto sent = take_sent(eth);
     LONGS_EQUAL(1, sent.size());
-    CHECK_TRUE(sent[0].data == f);
+    CHECK_TRUE(std::equal(sent[0].data.begin(), sent[0].data.end(), f.begin(), f.end()));
     int outq = -1;
     LONGS_EQUAL(0, sys_ioctl(fd, SIOCOUTQ, reinterpret_cast<unsigned long>(&outq)));
     LONGS_EQUAL(0, outq);   // freed by the driver: nothing charged any more

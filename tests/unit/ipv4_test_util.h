@@ -6,6 +6,7 @@
 #pragma once
 #include <string.h>
 
+#include <memory>
 #include <vector>
 
 #include "kernel/cmdline.h"
@@ -105,7 +106,9 @@ inline bytes ip_packet(const ip_spec& s, const bytes& payload) {
     iph->protocol = s.protocol;
     iph->saddr = s.saddr;
     iph->daddr = s.daddr;
-    memcpy(p.data() + 20, s.options.data(), s.options.size());
+    if (!s.options.empty()) {
+        memcpy(p.data() + 20, s.options.data(), s.options.size());
+    }
     iph->check = 0;
     iph->check = ip_fast_csum(p.data(), hlen / 4);
     if (s.bad_csum) {
@@ -150,9 +153,27 @@ inline void receive_ip(net_device* dev, const bytes& packet, const uint8_t* dst_
     receive_frame(dev, ether(dst_mac, src_mac, ETH_P_IP, packet));
 }
 
+// Frame bytes laid out as the stack lays out an sk_buff (NET_IP_ALIGN, as
+// Linux's include/linux/skbuff.h): the Ethernet header starts 2 bytes past a
+// 4-byte boundary, so the IP header behind it is aligned and read in place.
+template <typename T>
+struct ip_aligned_allocator {
+    using value_type = T;
+    static constexpr size_t pad = 2;
+    ip_aligned_allocator() = default;
+    template <typename U>
+    ip_aligned_allocator(const ip_aligned_allocator<U>&) {}
+    T* allocate(size_t n) { return reinterpret_cast<T*>(std::allocator<char>().allocate(n * sizeof(T) + pad) + pad); }
+    void deallocate(T* p, size_t n) {
+        std::allocator<char>().deallocate(reinterpret_cast<char*>(p) - pad, n * sizeof(T) + pad);
+    }
+    friend bool operator==(const ip_aligned_allocator&, const ip_aligned_allocator&) { return true; }
+};
+using frame_bytes = std::vector<uint8_t, ip_aligned_allocator<uint8_t>>;
+
 // A frame the device sent.
 struct sent_frame {
-    bytes data;   // from the Ethernet header
+    frame_bytes data;   // from the Ethernet header
     const uint8_t* dst() const { return data.data(); }
     const uint8_t* src() const { return data.data() + 6; }
     uint16_t type() const { return static_cast<uint16_t>((data[12] << 8) | data[13]); }
@@ -167,7 +188,7 @@ struct sent_frame {
 inline std::vector<sent_frame> take_sent(net_device* dev) {
     std::vector<sent_frame> out;
     while (sk_buff* skb = __skb_dequeue(&net_test::priv_of(dev)->sent)) {
-        out.push_back({bytes(skb->data, skb->data + skb->len)});
+        out.push_back({frame_bytes(skb->data, skb->data + skb->len)});
         consume_skb(skb);
     }
     return out;

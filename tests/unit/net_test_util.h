@@ -146,12 +146,14 @@ inline void destroy(net_device* dev) {
 }
 
 // A protocol handler that logs each call: which handler, which skb, how
-// many references it had then; it keeps or frees its reference.
+// many references it had then, its device; it keeps or frees its reference
+// (so skb is only an identity afterwards, unless kept).
 struct call {
     int id;
     sk_buff* skb;
     int users;
     uint8_t pkt_type;
+    net_device* dev;
 };
 struct recorder {
     call calls[64];
@@ -171,7 +173,7 @@ inline recorder rec;
 template <int Id>
 int record_rcv(sk_buff* skb, net_device*, packet_type*, net_device*) {
     if (rec.n < 64) {
-        rec.calls[rec.n++] = {Id, skb, skb->users, skb->pkt_type};
+        rec.calls[rec.n++] = {Id, skb, skb->users, skb->pkt_type, skb->dev};
     }
     if (rec.keep && rec.nkept < 64) {
         rec.kept[rec.nkept++] = skb;

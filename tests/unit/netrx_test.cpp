@@ -266,7 +266,7 @@ TEST(netrx, unregister_drops_the_devices_frames_from_the_backlog) {
         LONGS_EQUAL(1, skb_queue_len(&this_softnet_data()->input_pkt_queue));
     }
     LONGS_EQUAL(1, rec.n);
-    POINTERS_EQUAL(dev, rec.calls[0].skb->dev);
+    POINTERS_EQUAL(dev, rec.calls[0].dev);
     dev_remove_pack(&ip);
 }
 
