@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <limits>
+
 #include <cjson/cJSON.h>
 
 namespace iperf3 {
@@ -56,9 +58,25 @@ bool num(const cJSON* o, const char* name, double* out) {
     return true;
 }
 
-uint64_t count(double v) {
-    return v > 0 ? static_cast<uint64_t>(v) : 0;
+// A JSON number as T, clamped to T's range (NaN as 0): converting a
+// double outside it is undefined, and the peer chooses the numbers.
+template <class T>
+T clamped(double v) {
+    constexpr double lo = static_cast<double>(std::numeric_limits<T>::min());
+    constexpr double hi = static_cast<double>(std::numeric_limits<T>::max());
+    if (!(v == v)) {
+        return 0;
+    }
+    if (v <= lo) {
+        return std::numeric_limits<T>::min();
+    }
+    if (v >= hi) {   // hi rounds up to 2^N for 64-bit T: >= keeps it out
+        return std::numeric_limits<T>::max();
+    }
+    return static_cast<T>(v);
 }
+
+uint64_t count(double v) { return clamped<uint64_t>(v); }
 
 bool decode_stream(const cJSON* o, stream_result* s) {
     double id, bytes, retr, jitter, errors, packets;
@@ -66,9 +84,9 @@ bool decode_stream(const cJSON* o, stream_result* s) {
         !num(o, "jitter", &jitter) || !num(o, "errors", &errors) || !num(o, "packets", &packets)) {
         return false;
     }
-    s->id = static_cast<int>(id);
+    s->id = clamped<int>(id);
     s->bytes = count(bytes);
-    s->retransmits = static_cast<int64_t>(retr);
+    s->retransmits = clamped<int64_t>(retr);
     s->jitter = jitter;
     s->errors = count(errors);
     s->packets = count(packets);
@@ -85,7 +103,7 @@ int decode(const cJSON* j, stream_result* out, int max, test_result* totals) {
         !num(j, "sender_has_retransmits", &retr)) {
         return -1;
     }
-    totals->sender_has_retransmits = static_cast<int>(retr);
+    totals->sender_has_retransmits = clamped<int>(retr);
     const cJSON* arr = cJSON_GetObjectItemCaseSensitive(j, "streams");
     if (!cJSON_IsArray(arr)) {
         return -1;

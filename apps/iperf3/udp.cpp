@@ -75,7 +75,9 @@ void udp_header_encode(const udp_header& h, bool counters_64bit, uint8_t* out) {
 
 void udp_rx_stats::receive(const udp_header& h, size_t len, double arrival) {
     bytes += len;
-    if (h.count >= packets + 1) {
+    // iperf_udp_recv's "pcount >= packet_count + 1", written so that a
+    // count of 2^64-1 from a hostile client cannot wrap it.
+    if (h.count > packets) {
         lost += h.count - 1 - packets;
         packets = h.count;
     } else {

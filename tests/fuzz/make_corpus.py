@@ -185,7 +185,30 @@ def http_corpus():
     write("fuzz_http", "suffix_range_lf", b"\r\nGET /v HTTP/1.1\nHost: g\nRange: bytes=-20\n\n")
 
 
+def iperf3_frame(body):
+    return struct.pack(">I", len(body)) + body
+
+
+def iperf3_corpus():
+    # fuzz_iperf3: a flags byte (bit 0: 64-bit UDP counters, bit 1: a
+    # 64-byte JSON limit), then the client's bytes.
+    cookie = b"abcdefghijklmnopqrstuvwxyz234567abcd\0"
+    tcp = b'{"tcp":true,"omit":0,"time":2,"num":0,"blockcount":0,"parallel":4,"reverse":true,' \
+          b'"window":65536,"pacing_timer":1000,"client_version":"3.12"}'
+    udp = b'{"udp":true,"omit":0,"time":3,"parallel":1,"len":1200,"bandwidth":5000000,' \
+          b'"udp_counters_64bit":1,"client_version":"3.12"}'
+    results = b'{"cpu_util_total":1.5,"cpu_util_user":0.5,"cpu_util_system":1,"sender_has_retransmits":1,' \
+              b'"streams":[{"id":1,"bytes":123456,"retransmits":3,"jitter":0,"errors":0,"packets":0,' \
+              b'"start_time":0,"end_time":2}]}'
+    write("fuzz_iperf3", "tcp_params_results", bytes([0]) + cookie + iperf3_frame(tcp) + iperf3_frame(results))
+    write("fuzz_iperf3", "udp_params", bytes([1]) + cookie + iperf3_frame(udp))
+    dgrams = b"".join(bytes([15]) + struct.pack(">IIQ", 1, i * 1000, n)[1:] for i, n in enumerate([1, 2, 4, 3, 5]))
+    write("fuzz_iperf3", "udp_datagrams", bytes([1]) + b"9876" + dgrams)
+    write("fuzz_iperf3", "small_limit", bytes([2]) + iperf3_frame(tcp))
+
+
 if __name__ == "__main__":
+    iperf3_corpus()
     http_corpus()
     tcp_corpus()
     syscall_corpus()

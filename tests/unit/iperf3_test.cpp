@@ -220,6 +220,23 @@ TEST(iperf3_results, decode_refuses_what_the_client_would) {
     LONGS_EQUAL(1, results_decode(ok, sizeof ok - 1, s, 0, &t));
 }
 
+// Numbers past what the fields hold (found by fuzz_iperf3 under UBSan):
+// clamped, never converted out of range.
+TEST(iperf3_results, decode_clamps_numbers_out_of_range) {
+    stream_result s[1];
+    test_result t;
+    const char big[] = R"({"cpu_util_total":1,"cpu_util_user":1,"cpu_util_system":1,"sender_has_retransmits":1e300,)"
+                       R"("streams":[{"id":-1e30,"bytes":1e40,"retransmits":-1e40,"jitter":0,"errors":-5,)"
+                       R"("packets":18446744073709551616}]})";
+    LONGS_EQUAL(1, results_decode(big, sizeof big - 1, s, 1, &t));
+    LONGS_EQUAL(INT32_MAX, t.sender_has_retransmits);
+    LONGS_EQUAL(INT32_MIN, s[0].id);
+    UNSIGNED_LONGLONGS_EQUAL(UINT64_MAX, s[0].bytes);
+    CHECK_TRUE(s[0].retransmits == INT64_MIN);
+    UNSIGNED_LONGLONGS_EQUAL(0, s[0].errors);
+    UNSIGNED_LONGLONGS_EQUAL(UINT64_MAX, s[0].packets);
+}
+
 TEST_GROUP(iperf3_udp) {};
 
 TEST(iperf3_udp, connect_magic_as_x86_writes_it) {
@@ -264,6 +281,19 @@ TEST(iperf3_udp, loss_and_reordering) {
     UNSIGNED_LONGLONGS_EQUAL(6, s.packets);
     UNSIGNED_LONGLONGS_EQUAL(1, s.lost);   // 3 lost, 4 late
     UNSIGNED_LONGLONGS_EQUAL(1, s.out_of_order);
+}
+
+// A hostile client's counts (found by fuzz_iperf3): the largest one then
+// anything else loses no more than were counted, nothing wraps.
+TEST(iperf3_udp, a_count_of_two_to_the_64_minus_one_does_not_wrap) {
+    udp_rx_stats s;
+    for (uint64_t c : {UINT64_MAX, UINT64_MAX, uint64_t{0}, uint64_t{7}}) {
+        s.receive(udp_header{0, 0, c}, 100, 0);
+    }
+    UNSIGNED_LONGLONGS_EQUAL(UINT64_MAX, s.packets);
+    UNSIGNED_LONGLONGS_EQUAL(UINT64_MAX - 4, s.lost);
+    UNSIGNED_LONGLONGS_EQUAL(3, s.out_of_order);
+    CHECK_TRUE(s.lost <= s.packets);
 }
 
 TEST(iperf3_udp, jitter_converges_on_a_steady_wobble) {
