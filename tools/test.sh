@@ -5,6 +5,11 @@ set -eu
 cd "$(dirname "$0")/.."
 tools/deps.sh test
 jobs=$(nproc)
+# One seed for every random choice of the run (unit tests, boot tests,
+# libFuzzer), new each run; MIPSNET_SEED=N tools/test.sh replays one.
+MIPSNET_SEED=${MIPSNET_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+export MIPSNET_SEED
+echo "test seed: MIPSNET_SEED=$MIPSNET_SEED"
 cmake --preset host >/dev/null
 cmake --build --preset host -j"$jobs"
 # The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -12,13 +17,14 @@ cmake --preset host-asan >/dev/null
 cmake --build --preset host-asan -j"$jobs"
 cmake --preset malta >/dev/null
 cmake --build --preset malta -j"$jobs"
-cmake --preset fuzz >/dev/null
+cmake --preset fuzz -DMIPSNET_FUZZ_SEED="$MIPSNET_SEED" >/dev/null
 cmake --build --preset fuzz -j"$jobs"
 status=0
 ctest --preset host || status=1
 ctest --preset host-asan || status=1
 ctest --preset malta || status=1
-# libFuzzer: each target's regressions, then 30 s of fuzzing each.
+# libFuzzer: each target's regressions, then 30 s of fuzzing each from the
+# run's seed.
 ctest --preset fuzz || status=1
 # What ran, from the runners' own closing lines (CppUTest's "OK (N tests",
 # pytest's "N passed"), which ctest keeps in its logs.
@@ -30,4 +36,5 @@ for preset in host host-asan malta fuzz; do
     grep -E '^(OK|Errors) \(|^"[^"]*" start time|^=*.*[0-9]+ (passed|failed|skipped|error)|^stat::number_of_executed_units' |
     sed -E 's/^=+ (.*) =+$/    \1/; s/^([0-9]+ (passed|failed|skipped|error))/    \1/; s/^(OK|Errors) /    \1 /; s/^"([^"]*)" start time.*/  \1:/'
 done
+echo "test seed: MIPSNET_SEED=$MIPSNET_SEED"
 exit $status

@@ -7,6 +7,8 @@
 
 #include <chrono>
 
+#include "tests/unit/host/test_seed.h"
+
 namespace mm_test {
 
 constexpr size_t arena_bytes = 24u << 20;
@@ -15,9 +17,11 @@ alignas(4u << 20) inline char arena[arena_bytes];
 inline uintptr_t arena_start() { return reinterpret_cast<uintptr_t>(arena); }
 inline uintptr_t arena_end() { return arena_start() + arena_bytes; }
 
-// A fixed-seed generator (xorshift64*): the same run every time, on any host.
+// A generator (xorshift64*) seeded from the run's seed (test_seed.h) and
+// the caller's salt: the same run again with MIPSNET_SEED, on any host.
 struct rng {
-    uint64_t s = 0x9e3779b97f4a7c15ull;
+    uint64_t s;
+    explicit rng(uint64_t salt = 0) : s(test_seed::for_test(salt)) {}
     uint64_t next() {
         s ^= s >> 12;
         s ^= s << 25;

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <random>
 
+#include "tests/unit/host/test_seed.h"
+
 #include "kernel/cpu.h"
 #include "kernel/softirq.h"
 #include "kernel/timer.h"
@@ -386,7 +388,7 @@ unsigned long random_delay(std::mt19937& rng) {
 }  // namespace
 
 TEST(timer, ten_thousand_random_timers_fire_once_in_their_tick_without_allocating) {
-    std::mt19937 rng(20240607);
+    std::mt19937 rng(static_cast<unsigned>(test_seed::for_test(20240607)));
     TestMemoryAllocator* saved_new = getCurrentNewAllocator();
     TestMemoryAllocator* saved_malloc = getCurrentMallocAllocator();
     counting_allocator new_count(saved_new);
@@ -439,7 +441,7 @@ TEST(timer, ten_thousand_random_timers_fire_once_in_their_tick_without_allocatin
 // Not asserted: printed for the record (ctest -V, or unit_tests -v).
 TEST(timer, benchmark_10000_timers) {
     using clock = std::chrono::steady_clock;
-    std::mt19937 rng(7);
+    std::mt19937 rng(static_cast<unsigned>(test_seed::for_test(7)));
     unsigned long start = jiffies;
     for (unsigned i = 0; i < many; ++i) {
         swarm[i].id = static_cast<int>(i);
