@@ -8,8 +8,22 @@
 # inetd (echo, discard, chargen) and iperf3d (port 5201, forwarded as
 # 5201) start at boot. Extra arguments go to the
 # kernel command line, e.g. tools/boot.sh loglevel=4
+#   --gdb        QEMU waits, halted, for gdb on port 1234:
+#                gdb-multiarch -x tools/gdbinit (in another terminal)
+#   --pcap FILE  every frame of the guest's NIC into FILE (QEMU's
+#                filter-dump), for Wireshark or tshark
 set -eu
 cd "$(dirname "$0")/.."
+debug=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --gdb) debug="$debug -s -S"; shift
+      echo "QEMU halted for gdb on :1234: gdb-multiarch -x tools/gdbinit" >&2 ;;
+    --pcap) [ $# -ge 2 ] || { echo "--pcap needs a file" >&2; exit 2; }
+      debug="$debug -object filter-dump,id=dump0,netdev=n0,file=$2"; shift 2 ;;
+    *) break ;;
+  esac
+done
 tools/deps.sh boot
 [ -f build/malta/CMakeCache.txt ] || cmake --preset malta >/dev/null
 cmake --build build/malta -j"$(nproc)" >/dev/null
@@ -21,6 +35,7 @@ case " $* " in
   *" apps="*) ;;
   *) set -- "apps=shell,httpd,inetd,iperf3d" "$@" ;;
 esac
-exec qemu-system-mipsel -M malta -m 128 -nographic -vga none -no-reboot -semihosting \
+# shellcheck disable=SC2086
+exec qemu-system-mipsel -M malta -m 128 -nographic -vga none -no-reboot -semihosting $debug \
   -netdev user,id=n0,hostfwd=tcp::8080-:80,hostfwd=tcp::5201-:5201 -device pcnet,netdev=n0,romfile= \
   -kernel build/malta/kernel.elf -append "$*"
