@@ -133,3 +133,8 @@ if(TARGET cjson_target)
 else()
   mipsnet_image(kernel $<TARGET_OBJECTS:mipsnet_apps>)
 endif()
+
+# The images boot loaders take (YAMON's S-records, U-Boot's uImage), next to
+# kernel.elf.
+add_custom_command(TARGET kernel POST_BUILD
+  COMMAND sh ${CMAKE_SOURCE_DIR}/tools/bootimages.sh $<TARGET_FILE:kernel> VERBATIM)

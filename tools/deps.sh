@@ -3,7 +3,7 @@
 # apt-get; otherwise it only says what is missing). Usage: tools/deps.sh [boot|test|bench]
 # (bench: the test packages and what bench/linux-peer/build.sh needs)
 set -eu
-want="cmake make g++ pkg-config xz-utils python3 g++-mipsel-linux-gnu qemu-system-mips newlib-source"
+want="cmake make g++ pkg-config xz-utils python3 g++-mipsel-linux-gnu qemu-system-mips newlib-source u-boot-tools"
 if [ "${1:-test}" != boot ]; then
   want="$want libcpputest-dev libcjson-dev python3-pytest dpkg-dev iputils-ping arping tshark python3-scapy iproute2 dnsmasq-base socat netcat-openbsd clang libclang-rt-dev hping3 curl iperf3 gdb-multiarch"
 fi
