@@ -3,8 +3,10 @@
 // In, Out, B(roadcast), M(ulticast), P(romiscuous: someone else's)), the
 // MAC addresses, the EtherType, and for IPv4 the addresses and protocol
 // (ICMP type and sequence, UDP/TCP ports), for ARP who-has/is-at.
-//   sniff [-c count] [-i iface] [-p] [-q] [-T seconds] [arp|ip|icmp|udp|tcp]
-// (-q: count the frames, print none.)
+//   sniff [-c count] [-i iface] [-p] [-q] [-T seconds] [-w FILE|tcp:HOST:PORT] [arp|ip|icmp|udp|tcp]
+// (-q: count the frames, print none. -w: write them as a pcap file, or
+// stream it to a TCP listener such as "nc -l PORT > x.pcap" or Wireshark's
+// "-k -i TCP@HOST:PORT"; the stream's own segments are left out.)
 // At the end: what PACKET_STATISTICS says the kernel passed and dropped.
 #include <arpa/inet.h>
 #include <errno.h>
@@ -24,7 +26,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
 #include "apps/net_util.h"
+#include "apps/pcap/pcap.h"
 #include "kernel/apps.h"
 
 namespace {
@@ -40,10 +45,69 @@ struct options {
     bool quiet = false;
     uint64_t timeout_ns = 0;
     filter what = filter::all;
+    const char* write_to = nullptr;
 };
 
+// Where -w writes: a file, or a TCP connection to tcp:HOST:PORT (the
+// flow then set, to be left out of the capture). -1 with a message.
+int open_output(const char* spec, pcap::tcp_flow* flow, bool* stream) {
+    *stream = strncmp(spec, "tcp:", 4) == 0;
+    if (!*stream) {
+        int fd = open(spec, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd < 0) {
+            printf("sniff: %s: %s\n", spec, strerror(errno));
+        }
+        return fd;
+    }
+    char host[INET_ADDRSTRLEN];
+    const char* colon = strrchr(spec + 4, ':');
+    size_t hlen = colon ? static_cast<size_t>(colon - (spec + 4)) : 0;
+    struct sockaddr_in to;
+    memset(&to, 0, sizeof to);
+    to.sin_family = AF_INET;
+    long port = colon ? strtol(colon + 1, nullptr, 10) : 0;
+    if (!colon || hlen >= sizeof host || port <= 0 || port > 65535) {
+        printf("sniff: -w %s: want tcp:ADDRESS:PORT\n", spec);
+        return -1;
+    }
+    memcpy(host, spec + 4, hlen);
+    host[hlen] = '\0';
+    to.sin_port = htons(static_cast<uint16_t>(port));
+    if (inet_pton(AF_INET, host, &to.sin_addr) != 1) {
+        printf("sniff: -w %s: %s is not an IPv4 address\n", spec, host);
+        return -1;
+    }
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0 || connect(fd, reinterpret_cast<struct sockaddr*>(&to), sizeof to) < 0) {
+        printf("sniff: -w %s: %s\n", spec, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+        }
+        return -1;
+    }
+    struct sockaddr_in me;
+    socklen_t melen = sizeof me;
+    getsockname(fd, reinterpret_cast<struct sockaddr*>(&me), &melen);
+    *flow = {me.sin_addr.s_addr, to.sin_addr.s_addr, me.sin_port, to.sin_port};
+    return fd;
+}
+
+// All of buf, or false (the reader went away).
+bool write_all(int fd, const void* buf, size_t n, bool stream) {
+    const auto* p = static_cast<const uint8_t*>(buf);
+    while (n > 0) {
+        ssize_t w = stream ? send(fd, p, n, MSG_NOSIGNAL) : write(fd, p, n);
+        if (w <= 0) {
+            return false;
+        }
+        p += w;
+        n -= static_cast<size_t>(w);
+    }
+    return true;
+}
+
 int usage() {
-    printf("usage: sniff [-c count] [-i iface] [-p] [-q] [-T seconds] [arp|ip|icmp|udp|tcp]\n");
+    printf("usage: sniff [-c count] [-i iface] [-p] [-q] [-T seconds] [-w FILE|tcp:HOST:PORT] [arp|ip|icmp|udp|tcp]\n");
     return 2;
 }
 
@@ -246,10 +310,58 @@ const char* name_of(int ifindex, char* cache, int* cached) {
     return cache;
 }
 
+struct stamp_t {
+    int32_t tv_sec, tv_usec;   // o32's timeval, as SIOCGSTAMP fills it
+};
+
+// When the last frame read from fd arrived; now if the kernel has no stamp.
+stamp_t frame_stamp(int fd) {
+    stamp_t stamp{};
+    if (ioctl(fd, SIOCGSTAMP, &stamp) < 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        stamp.tv_sec = static_cast<int32_t>(ts.tv_sec);
+        stamp.tv_usec = static_cast<int32_t>(ts.tv_nsec / 1000);
+    }
+    return stamp;
+}
+
+// -w's output: a pcap file or stream.
+struct pcap_sink {
+    int fd = -1;
+    bool stream = false;
+    pcap::tcp_flow flow{};
+
+    bool open(const char* spec) {
+        fd = open_output(spec, &flow, &stream);
+        uint8_t h[pcap::FILE_HEADER_SIZE];
+        pcap::file_header(static_cast<uint32_t>(SNAPLEN), h);
+        if (fd >= 0 && !write_all(fd, h, sizeof h, stream)) {
+            printf("sniff: -w %s: %s\n", spec, strerror(errno));
+            close_out();
+        }
+        return fd >= 0;
+    }
+    // A segment of the capture's own stream.
+    bool own(const uint8_t* f, size_t n) const { return stream && pcap::frame_is_flow(f, n, flow); }
+    bool write(const uint8_t* f, size_t n, stamp_t t) {
+        uint8_t r[pcap::RECORD_HEADER_SIZE];
+        pcap::record_header(static_cast<uint32_t>(t.tv_sec), static_cast<uint32_t>(t.tv_usec),
+                            static_cast<uint32_t>(n), static_cast<uint32_t>(n), r);
+        return write_all(fd, r, sizeof r, stream) && write_all(fd, f, n, stream);
+    }
+    void close_out() {
+        if (fd >= 0) {
+            close(fd);
+            fd = -1;
+        }
+    }
+};
+
 int sniff_main(int argc, char** argv) {
     options o;
     netapp::args a{argc, argv};
-    while (a.next("ciT")) {
+    while (a.next("ciTw")) {
         if (a.operand) {
             if (!parse_filter(a.operand, &o.what)) {
                 return usage();
@@ -262,6 +374,7 @@ int sniff_main(int argc, char** argv) {
         case 'p': o.promisc = true; break;
         case 'q': o.quiet = true; break;
         case 'T': o.timeout_ns = static_cast<uint64_t>(strtod(a.value, nullptr) * 1e9); break;
+        case 'w': o.write_to = a.value; break;
         default: return usage();
         }
     }
@@ -311,6 +424,12 @@ int sniff_main(int argc, char** argv) {
         close(fd);
         return 2;
     }
+    pcap_sink sink;
+    if (o.write_to && !sink.open(o.write_to)) {
+        free(mem);
+        close(fd);
+        return 2;
+    }
     printf("sniff: listening on %s, link-type EN10MB (Ethernet), snapshot length %u bytes\n",
            o.iface ? o.iface : "any", static_cast<unsigned>(SNAPLEN));
     fflush(stdout);
@@ -340,18 +459,21 @@ int sniff_main(int argc, char** argv) {
         if (!matches(o.what, buf, static_cast<size_t>(n))) {
             continue;
         }
+        if (sink.own(buf, static_cast<size_t>(n))) {
+            continue;
+        }
         if (o.quiet) {
             ++captured;
             continue;
         }
-        struct {
-            int32_t tv_sec, tv_usec;   // o32's timeval, as SIOCGSTAMP fills it
-        } stamp{};
-        if (ioctl(fd, SIOCGSTAMP, &stamp) < 0) {
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            stamp.tv_sec = static_cast<int32_t>(ts.tv_sec);
-            stamp.tv_usec = static_cast<int32_t>(ts.tv_nsec / 1000);
+        stamp_t stamp = frame_stamp(fd);
+        if (sink.fd >= 0) {
+            if (!sink.write(buf, static_cast<size_t>(n), stamp)) {
+                printf("sniff: -w %s: %s\n", o.write_to, strerror(errno));
+                break;
+            }
+            ++captured;
+            continue;
         }
         print_frame(buf, static_cast<size_t>(n), from, name_of(from.sll_ifindex, ifcache, &cached), stamp.tv_sec,
                     stamp.tv_usec);
@@ -364,6 +486,7 @@ int sniff_main(int argc, char** argv) {
     printf("\n%ld packets captured\n%u packets received by filter\n%u packets dropped by kernel\n", captured,
            st.tp_packets, st.tp_drops);
     fflush(stdout);
+    sink.close_out();
     free(mem);
     close(fd);
     return 0;
@@ -372,5 +495,5 @@ int sniff_main(int argc, char** argv) {
 }  // namespace
 
 [[gnu::used, gnu::section("mipsnet_apps"), gnu::aligned(alignof(app_desc))]] const app_desc sniff_app{
-    "sniff", sniff_main, "capture frames: sniff [-c n] [-i iface] [-p] [-q] [-T s] [arp|ip|icmp|udp|tcp]",
+    "sniff", sniff_main, "capture frames: sniff [-c n] [-i iface] [-p] [-q] [-T s] [-w FILE|tcp:HOST:PORT] [arp|ip|...]",
     APP_PRIVILEGED, 0};

@@ -18,6 +18,8 @@ list(APPEND HOST_PORTABLE
 # httpd's protocol code (parser, response heads, JSON): portable app logic.
 file(GLOB HOST_HTTP CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/apps/http/*.cpp)
 list(APPEND HOST_PORTABLE ${HOST_HTTP})
+# sniff's pcap writer.
+list(APPEND HOST_PORTABLE ${CMAKE_SOURCE_DIR}/apps/pcap/pcap.cpp)
 
 file(GLOB HOST_STUBS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/host/*.cpp)
 

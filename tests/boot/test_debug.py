@@ -10,6 +10,7 @@ import re
 import shutil
 import socket
 import subprocess
+import time
 
 import pytest
 
@@ -93,3 +94,61 @@ def test_a_pcap_of_the_nic_reads_back_in_tshark(tmp_path):
     icmp = [f[1] for f in fields if len(f) > 1 and f[1]]
     assert dhcp[:4] == ["1", "2", "3", "5"], dhcp   # DISCOVER, OFFER, REQUEST, ACK
     assert icmp.count("8") == 2 and icmp.count("0") == 2, icmp
+
+
+def listen_once(path):
+    """A TCP listener on the loopback that writes one connection to path;
+    returns its port and the thread."""
+    import threading
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    srv.settimeout(60)
+
+    def take():
+        conn, _ = srv.accept()
+        with conn, open(path, "wb") as f:
+            while True:
+                data = conn.recv(65536)
+                if not data:
+                    break
+                f.write(data)
+        srv.close()
+
+    t = threading.Thread(target=take, daemon=True)
+    t.start()
+    return srv.getsockname()[1], t
+
+
+@pytest.mark.skipif(not shutil.which("tshark"), reason="tshark not installed")
+def test_sniff_streams_a_pcap_over_tcp(tmp_path):
+    """The guest's sniff -w tcp:HOST:PORT to a listener on the host's
+    loopback (QEMU's guestfwd, the network otherwise restricted; its host
+    side ends with QEMU, not with the guest's connection): tshark
+    reads the stream back as a pcap with the pings, and none of the
+    stream's own segments."""
+    pcap = tmp_path / "stream.pcap"
+    port, taker = listen_once(pcap)
+    q = Qemu(append="ip=10.0.2.15::10.0.2.2:255.255.255.0 apps=shell",
+             net=("-netdev", f"user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:9999-tcp:127.0.0.1:{port}",
+                  "-device", "pcnet,netdev=n0,romfile="))
+    try:
+        q.expect(re.escape(PROMPT), 30)
+        assert "want tcp:ADDRESS:PORT" in q.run("sniff -c 1 -w tcp:10.0.2.100")
+        q.run("run sniff -c 4 -w tcp:10.0.2.100:9999 ip &")
+        q.expect(r"listening on any", 10)
+        q.run("ping -c 2 10.0.2.2", timeout=30)
+        deadline = time.monotonic() + 20
+        while "run: sniff (pid" not in q.output and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert re.search(r"4 packets captured", q.output), q.output[-2000:]
+    finally:
+        q.close()   # guestfwd's host connection lasts as long as QEMU
+    taker.join(20)
+    assert not taker.is_alive()
+    r = subprocess.run(["tshark", "-r", str(pcap), "-T", "fields", "-e", "icmp.type", "-e", "tcp.port"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    rows = [line.split("\t") for line in r.stdout.splitlines()]
+    assert [row[0] for row in rows] == ["8", "0", "8", "0"], rows   # two requests, two replies
+    assert not any(len(row) > 1 and row[1] for row in rows), rows   # no TCP: the stream left itself out
