@@ -13,6 +13,8 @@ list(APPEND HOST_PORTABLE
   ${CMAKE_SOURCE_DIR}/drivers/net/eth_netdev.cpp
   ${CMAKE_SOURCE_DIR}/drivers/net/eth_selftest.cpp
   ${CMAKE_SOURCE_DIR}/drivers/net/pcnet32.cpp
+  # The CPU name table: MIPS knowledge, but no MIPS headers.
+  ${CMAKE_SOURCE_DIR}/kernel/arch/mips/cpu_name.cpp
   # libc's DNS message codec: pure byte work, tested hard here.
   ${CMAKE_SOURCE_DIR}/libc/resolv/dns_msg.cpp)
 # httpd's protocol code (parser, response heads, JSON): portable app logic.

@@ -10,6 +10,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/cpu.h"
 #include "kernel/fs/ramfs.h"
+#include "kernel/fw_env.h"
 #include "kernel/panic.h"
 #include "kernel/mm/slab.h"
 #include "kernel/printk.h"
@@ -106,8 +107,8 @@ void init_thread(void*) {
 }  // namespace
 
 extern "C" [[noreturn]] void start_kernel(int argc, char** argv, char** envp, uint32_t ram_bytes) {
-    (void)envp;
     uint32_t boot_cycles = cpu::cycles();
+    fw_init_env(envp, arch::firmware_pointer_ok);   // first: the console's rate is in it
     board::early_init();
     cmdline::init_from_argv(loader_argc(argc, argv, envp), argv);  // before anything reuses it
     klog::set_console_level(static_cast<int>(cmdline::get_int("loglevel", 7)));
@@ -115,7 +116,7 @@ extern "C" [[noreturn]] void start_kernel(int argc, char** argv, char** envp, ui
     pr_info("%s %s %s (%s)\n", kernel_version::sysname, kernel_version::release,
             kernel_version::version, board::name());
     pr_info("Kernel command line: %s\n", cmdline::str());
-    arch::setup(ram_bytes);
+    arch::setup(fw_memsize(ram_bytes));
     // C++ constructors may call libc (malloc, printf), which needs the syscall
     // vector and the brk heap that arch::setup has just set up.
     run_constructors();

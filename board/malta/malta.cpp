@@ -8,6 +8,7 @@
 #include "board/malta/pci.h"
 #include "board/malta/uart16550.h"
 #include "kernel/cpu.h"
+#include "kernel/fw_env.h"
 
 namespace {
 
@@ -39,7 +40,9 @@ namespace board {
 
 const char* name() { return "MIPS Malta"; }
 
-void early_init() { malta::uart_init(); }
+// The console at the rate YAMON's modetty0 says (38400 when it says none,
+// as QEMU's loader and YAMON's default do).
+void early_init() { malta::uart_init(fw_console_baud(38400)); }
 
 void init() {
     malta::i8259_init();

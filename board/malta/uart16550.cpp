@@ -23,7 +23,6 @@ constexpr uint8_t mcr_dtr = 0x01, mcr_rts = 0x02, mcr_out2 = 0x08;  // OUT2 gate
 constexpr uint8_t ier_rdi = 0x01;
 constexpr uint8_t lsr_dr = 0x01, lsr_thre = 0x20;
 constexpr unsigned clock_hz = 1843200;
-constexpr unsigned baud = 38400;
 
 uint8_t rd(reg r) { return inb(base + r); }
 void wr(reg r, uint8_t v) { outb(base + r, v); }
@@ -39,8 +38,8 @@ irqreturn uart_interrupt(unsigned, void*) {
 
 }  // namespace
 
-void uart_init() {
-    constexpr unsigned divisor = clock_hz / (16 * baud);
+void uart_init(unsigned baud) {
+    unsigned divisor = clock_hz / (16 * baud);
     wr(ier, 0);
     wr(lcr, lcr_dlab);
     wr(rbr_thr, divisor & 0xff);

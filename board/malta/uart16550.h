@@ -1,7 +1,7 @@
 #pragma once
 
 namespace malta {
-void uart_init();                 // 38400 8N1, FIFOs on (YAMON's console setting)
+void uart_init(unsigned baud);     // 8N1, FIFOs on
 void uart_putc(char c);           // polled
 void uart_enable_rx_irq();        // received bytes go to console::receive()
 }

@@ -3,6 +3,8 @@
 #include <stdio.h>
 
 #include "kernel/arch/mips/cache.h"
+#include "kernel/arch/mips/cp0.h"
+#include "kernel/arch/mips/cpu_name.h"
 #include "kernel/arch/mips/traps.h"
 #include "kernel/board.h"
 #include "kernel/cmdline.h"
@@ -23,6 +25,13 @@ constexpr uintptr_t first_usable = mips::kseg0 + 0x1000;  // above the vectors p
 
 namespace arch {
 
+// KSEG0 or KSEG1 over the 256 MiB of low RAM, word-aligned or not.
+bool firmware_pointer_ok(const void* p) {
+    auto a = reinterpret_cast<uintptr_t>(p);
+    constexpr uintptr_t ram = 256u << 20;
+    return (a >= mips::kseg0 && a < mips::kseg0 + ram) || (a >= mips::kseg1 && a < mips::kseg1 + ram);
+}
+
 void setup(uint32_t ram_bytes) {
     mips::trap_init();
     mips::cpu_irq_init();
@@ -34,7 +43,9 @@ void setup(uint32_t ram_bytes) {
     }
     pr_info("CPU: caches I %u kB/%u B lines/%u-way, D %u kB/%u B lines/%u-way, %s\n",
             c.isize / 1024, c.iline, c.l1i.ways, c.dsize / 1024, c.dline, c.l1d.ways, l2);
-    if (ram_bytes == 0 || ram_bytes > 256u << 20) {
+    uint32_t prid = mips::read_c0<mips::cp0::prid>();
+    pr_info("CPU0 revision is: %08lx (%s)\n", static_cast<unsigned long>(prid), mips::cpu_name(prid));
+    if (ram_bytes == 0) {   // neither the firmware nor the loader said
         ram_bytes = 32u << 20;
     }
     uintptr_t ram_end = mips::kseg0 + ram_bytes;
