@@ -57,6 +57,9 @@ struct eth_hw_hooks {
     void (*tx_stop)(void* ctx);
     void (*tx_wake)(void* ctx);
     void* ctx;
+    // A PHY's link went up or down (the driver's link watchdog, timer
+    // context): netif_carrier_on/off. Unset: nobody is told.
+    void (*link_change)(void* ctx, bool up) = nullptr;
 };
 
 struct eth_hw_ops {

@@ -46,9 +46,18 @@ void tx_wake(void* ctx) {
     }
 }
 
+void link_change(void* ctx, bool up) {
+    auto* dev = static_cast<net_device*>(ctx);
+    if (up) {
+        netif_carrier_on(dev);
+    } else {
+        netif_carrier_off(dev);
+    }
+}
+
 int ndo_open(net_device* dev) {
     eth_hw* hw = priv(dev)->hw;
-    hw->hooks = {rx_frame, rx_schedule, rx_complete, tx_stop, tx_wake, dev};
+    hw->hooks = {rx_frame, rx_schedule, rx_complete, tx_stop, tx_wake, dev, link_change};
     napi_enable(&priv(dev)->napi);
     netif_start_queue(dev);
     int err = hw->ops->open(*hw);

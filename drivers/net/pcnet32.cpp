@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "drivers/net/mii.h"
 #include "kernel/cpu.h"
 #include "kernel/io.h"
 #include "kernel/jiffies.h"
@@ -100,6 +101,7 @@ int pcnet32::init(uintptr_t io_base, int irq_line) {
         return -EIO;
     }
     part_ = pcnet32_hw::chip_part(csr_read(csr_chip_id_lo), csr_read(csr_chip_id_hi));
+    phy_probe();
     rings_ = static_cast<pcnet32_rings*>(
         dma_alloc_coherent(sizeof(pcnet32_rings), &rings_dma_, GFP_KERNEL));
     if (!rings_) {
@@ -108,6 +110,7 @@ int pcnet32::init(uintptr_t io_base, int irq_line) {
     }
     timer_setup(&restart_timer_, restart_timer_fn, 0);
     timer_setup(&tx_timer_, tx_timer_fn, 0);
+    timer_setup(&link_timer_, link_timer_fn, 0);
     ops = &ops_table;
     driver = "pcnet32";
     return 0;
@@ -253,8 +256,14 @@ int pcnet32::open() {
     if (err) {
         free_irq(static_cast<unsigned>(irq), this);
         rx_free();
+        return err;
     }
-    return err;
+    if (phy_ >= 0) {   // negotiate afresh; the watchdog reports the result
+        mdio_write(mii::MII_BMCR, mdio_read(mii::MII_BMCR) | mii::BMCR_ANENABLE | mii::BMCR_ANRESTART);
+        link_ = false;
+        mod_timer(&link_timer_, jiffies + link_watch_interval);
+    }
+    return 0;
 }
 
 void pcnet32::stop() {
@@ -268,6 +277,7 @@ void pcnet32::stop() {
         state_ = hw_state::down;
         del_timer(&restart_timer_);
         del_timer(&tx_timer_);
+        del_timer(&link_timer_);
         tx_reclaim();
         tx_drop_all();
     }
@@ -752,9 +762,71 @@ int pcnet32::set_multicast(const uint8_t (*addrs)[ETH_ALEN], size_t n) {
     return 0;
 }
 
-// BCR4 drives LED0; with LNKSTE (its reset value) the LED, and LEDOUT,
-// show the link state.
+// The MII management frame through BCR33/BCR34 (Linux's mdio_read and
+// mdio_write in drivers/net/ethernet/amd/pcnet32.c): one guard over the
+// pair, or an interrupt's CSR access in between would move RAP.
+uint16_t pcnet32::mdio_read(unsigned reg) {
+    cpu::irq_guard guard;
+    bcr_write(bcr::mii_addr, static_cast<uint16_t>((phy_ & 0x1f) << 5 | (reg & 0x1f)));
+    return bcr_read(bcr::mii_data);
+}
+
+void pcnet32::mdio_write(unsigned reg, uint16_t v) {
+    cpu::irq_guard guard;
+    bcr_write(bcr::mii_addr, static_cast<uint16_t>((phy_ & 0x1f) << 5 | (reg & 0x1f)));
+    bcr_write(bcr::mii_data, v);
+}
+
+// The first address whose PHY ID reads back, as Linux's pcnet32_probe1
+// scans them; none on a chip without the port.
+void pcnet32::phy_probe() {
+    phy_ = -1;
+    if (!pcnet32_hw::chip_has_mii(part_)) {
+        return;
+    }
+    for (unsigned a = 0; a < mii::PHY_MAX_ADDR; ++a) {
+        phy_ = static_cast<int>(a);
+        uint16_t id1 = mdio_read(mii::MII_PHYSID1), id2 = mdio_read(mii::MII_PHYSID2);
+        if (mii::phy_present(id1, id2)) {
+            pr_info("pcnet32: PHY at address %u, ID %04x:%04x\n", a, id1, id2);
+            return;
+        }
+    }
+    phy_ = -1;
+    pr_warn("pcnet32: chip %04x has an MII port but no PHY answers on it\n", part_);
+}
+
+// The link watchdog: a change goes to the net core (netif_carrier_on/off)
+// with the negotiated mode on the console, as Linux's mii_check_media.
+void pcnet32::link_timer_fn(timer_list* t) {
+    pcnet32* p = from_timer(t, &pcnet32::link_timer_);
+    if (p->state_ == hw_state::down) {
+        return;
+    }
+    p->mdio_read(mii::MII_BMSR);   // latched low: the second read is now
+    mii::link l = mii::resolve(p->mdio_read(mii::MII_BMSR), p->mdio_read(mii::MII_ADVERTISE),
+                               p->mdio_read(mii::MII_LPA));
+    if (l.up != p->link_) {
+        p->link_ = l.up;
+        if (l.up) {
+            pr_info("%s: link up, %uMbps, %s-duplex\n", p->name, l.speed, l.full_duplex ? "full" : "half");
+        } else {
+            pr_info("%s: link down\n", p->name);
+        }
+        if (p->hooks.link_change) {
+            p->hooks.link_change(p->hooks.ctx, l.up);
+        }
+    }
+    mod_timer(&p->link_timer_, jiffies + link_watch_interval);
+}
+
+// With a PHY, its link status now. Without, BCR4: it drives LED0, and with
+// LNKSTE (its reset value) the LED, and LEDOUT, show the link state.
 bool pcnet32::link_up() {
+    if (phy_ >= 0) {
+        mdio_read(mii::MII_BMSR);   // latched low: the second read is now
+        return mdio_read(mii::MII_BMSR) & mii::BMSR_LSTATUS;
+    }
     uint16_t v = bcr_read(bcr::lnkst);
     return (v & bcr::lnkst_lnkste) && (v & bcr::lnkst_ledout);
 }

@@ -41,6 +41,7 @@
 #include "drivers/net/pcnet32_hw.h"
 #include "kernel/dma.h"
 #include "kernel/irq.h"
+#include "kernel/time.h"
 #include "kernel/timer.h"
 
 // Ring sizes as powers of two (at most 2^9 = 512 each).
@@ -90,6 +91,8 @@ public:
     int set_multicast(const uint8_t (*addrs)[ETH_ALEN], size_t n);
     bool link_up();
     void get_stats(eth_stats& out);
+    int phy_address() const { return phy_; }   // -1: no MII PHY (the 79C970A)
+    static constexpr unsigned link_watch_interval = 2 * HZ;   // Linux's PCNET32_WATCHDOG_TIMEOUT
 
     irqreturn interrupt();     // the handler on the card's PCI line
     bool restarting() const {
@@ -135,6 +138,12 @@ private:
 
     void schedule_restart();
     static void restart_timer_fn(timer_list* t);
+    // The MII PHY of a 79C971 and later (BCR33/BCR34), watched for link
+    // changes every link_watch_interval while open.
+    uint16_t mdio_read(unsigned reg);
+    void mdio_write(unsigned reg, uint16_t v);
+    void phy_probe();
+    static void link_timer_fn(timer_list* t);
     void restart_step();
     void reinit();
     void finish_init();
@@ -159,6 +168,9 @@ private:
     uint16_t missed_last_ = 0;
     unsigned long restart_deadline_ = 0;
     timer_list restart_timer_;
+    timer_list link_timer_;
+    int phy_ = -1;
+    bool link_ = false;
     timer_list tx_timer_;
     eth_stats stats_ = {};
     uint32_t merr_ = 0, babl_ = 0;

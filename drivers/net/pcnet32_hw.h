@@ -51,6 +51,10 @@ constexpr uint16_t prom = 0x8000;      // accept every destination
 
 namespace bcr {
 constexpr unsigned mc = 2, lnkst = 4, bsbc = 18, swstyle = 20;
+// The MII management port of the 79C971 and later (Am79C973 data sheet,
+// AMD 21510, BCR32-34): BCR33 selects the PHY (bits 9:5) and its register
+// (4:0), BCR34 then reads or writes that register.
+constexpr unsigned mii_control = 32, mii_addr = 33, mii_data = 34;
 constexpr uint16_t lnkst_ledout = 0x8000;   // LED0 pin state; link when LNKSTE
 constexpr uint16_t lnkst_lnkste = 0x0040;
 constexpr uint16_t swstyle_pcnet_pci = 2;   // 32-bit structures, SSIZE32
@@ -63,6 +67,10 @@ constexpr unsigned csr_chip_id_lo = 88, csr_chip_id_hi = 89, csr_missed_frames =
 constexpr uint16_t chip_part(uint16_t id_lo, uint16_t id_hi) {
     return static_cast<uint16_t>((static_cast<uint32_t>(id_hi & 0x0fffu) << 4) | (id_lo >> 12));
 }
+
+// The 79C971 (0x2623) and its successors have the MII port; the 79C970A
+// (QEMU's model) has a 10BASE-T transceiver of its own instead.
+constexpr bool chip_has_mii(uint16_t part) { return part >= 0x2623 && part <= 0x2628; }
 
 // SWSTYLE 2 descriptors, 16 bytes, little-endian ("Descriptor Rings").
 struct rx_desc {

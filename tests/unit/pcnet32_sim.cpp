@@ -72,7 +72,11 @@ uint32_t pcnet32_sim::read(unsigned off, unsigned width) {
     case 0: return csr_read(rap_);
     case 1: return rap_;
     case 2: s_reset(); return 0;
-    case 3: return rap_ < 32 ? bcr_[rap_] : 0;
+    case 3:
+        if (rap_ == 34) {
+            return mdio_read();
+        }
+        return rap_ < 40 ? bcr_[rap_] : 0;
     }
     return 0xffffffffu;
 }
@@ -94,7 +98,9 @@ void pcnet32_sim::write(unsigned off, unsigned width, uint32_t v) {
     case 1: rap_ = val & 0x7f; break;
     case 2: break;
     case 3:
-        if (rap_ < 32 && rap_ != 4) {
+        if (rap_ == 34) {
+            mdio_write(val);
+        } else if (rap_ < 40 && rap_ != 4) {
             bcr_[rap_] = val;
         }
         break;
@@ -171,8 +177,8 @@ void pcnet32_sim::s_reset() {
     memset(csr_, 0, sizeof csr_);
     csr_[0] = csr0_stop;
     csr_[4] = 0x0115;
-    csr_[88] = 0x1003;   // chip ID 0x02621003: part 0x2621, the Am79C970A
-    csr_[89] = 0x0262;
+    csr_[88] = static_cast<uint16_t>((part & 0xf) << 12 | 0x003);   // 0x02621003: the Am79C970A
+    csr_[89] = static_cast<uint16_t>(part >> 4);
     bcr_[20] = 0;
     rap_ = 0;
     initialized_ = false;
@@ -341,4 +347,45 @@ unsigned pcnet32_sim::transmit(unsigned max) {
         }
     }
     return frames;
+}
+
+// BCR34 on the PHY BCR33 names (Am79C973 data sheet, BCR33/34): all ones
+// from an address nobody answers at, as an undriven MDIO line reads.
+uint16_t pcnet32_sim::mdio_read() {
+    ++mdio_reads;
+    unsigned addr = bcr_[33] >> 5 & 0x1f, reg = bcr_[33] & 0x1f;
+    if (!chip_has_mii() || static_cast<int>(addr) != phy.addr) {
+        return 0xffff;
+    }
+    switch (reg) {
+    case 0: return phy.bmcr;
+    case 1: {
+        uint16_t bmsr = 0x7809 | (phy.link ? 0x0024 : 0);   // 10/100 abilities, extended; LSTATUS, ANEGCOMPLETE
+        if (phy.latched_down) {
+            bmsr &= static_cast<uint16_t>(~0x0004);
+            phy.latched_down = false;
+        }
+        return bmsr;
+    }
+    case 2: return phy.id1;
+    case 3: return phy.id2;
+    case 4: return phy.advertise;
+    case 5: return phy.link ? phy.lpa : 0;
+    }
+    return 0;
+}
+
+void pcnet32_sim::mdio_write(uint16_t v) {
+    unsigned addr = bcr_[33] >> 5 & 0x1f, reg = bcr_[33] & 0x1f;
+    if (!chip_has_mii() || static_cast<int>(addr) != phy.addr) {
+        return;
+    }
+    if (reg == 0) {
+        if (v & 0x0200) {
+            ++phy.an_restarts;
+        }
+        phy.bmcr = static_cast<uint16_t>(v & ~0x0200);   // ANRESTART clears itself
+    } else if (reg == 4) {
+        phy.advertise = v;
+    }
 }

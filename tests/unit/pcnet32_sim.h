@@ -60,6 +60,25 @@ public:
     bool tx_fail_off = false;
     std::vector<std::vector<uint8_t>> sent;
 
+    // The part number CSR88/89 report after the next reset (0x2625: the
+    // Am79C973 of a real Malta), and the MII PHY behind BCR33/BCR34 of such
+    // a chip: its address (-1: none answers), ID, link and what the link
+    // partner advertises; BMSR's link bit latches low as clause 22 has it.
+    uint16_t part = 0x2621;
+    struct phy_model {
+        int addr = -1;
+        uint16_t id1 = 0x0022, id2 = 0x5610;
+        bool link = false;
+        uint16_t bmcr = 0x1000, advertise = 0x01e1, lpa = 0;
+        unsigned an_restarts = 0;
+        bool latched_down = false;   // the link dropped since BMSR was read
+        void set_link(bool up) {
+            latched_down |= link && !up;
+            link = up;
+        }
+    } phy;
+    unsigned mdio_reads = 0;
+
     uint16_t csr(unsigned n) const { return csr_[n]; }
     uint16_t bcr(unsigned n) const { return bcr_[n]; }
     bool dwio() const { return dwio_; }
@@ -88,7 +107,10 @@ private:
     host_stub::io_region region_;
     uint8_t prom_[16] = {};
     uint16_t csr_[128] = {};
-    uint16_t bcr_[32] = {};
+    uint16_t bcr_[40] = {};
+    uint16_t mdio_read();
+    void mdio_write(uint16_t v);
+    bool chip_has_mii() const { return part >= 0x2623; }
     unsigned rap_ = 0;
     bool dwio_ = false;
     bool initialized_ = false;
