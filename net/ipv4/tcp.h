@@ -545,6 +545,9 @@ int tcp_route(struct sock* sk, rtable* rt);
 // Sends skb (a clone when clone_it, the original kept on the write queue)
 // with a header, options, checksum. 0 or -errno.
 int tcp_transmit_skb(struct sock* sk, sk_buff* skb, bool clone_it);
+// tcp_write_xmit's nonagle: 0 Nagle, 2 push regardless, TCP_NAGLE_CORK hold
+// short segments even with nothing in flight (a write with MSG_MORE).
+constexpr int TCP_NAGLE_CORK = 3;
 void tcp_write_xmit(struct sock* sk, unsigned mss_now, int nonagle);
 void tcp_push(struct sock* sk, int flags);
 void tcp_push_pending_frames(struct sock* sk);

@@ -464,7 +464,9 @@ int tcp_fragment(struct sock* sk, sk_buff* skb, unsigned len) {
 
 namespace {
 // Nagle (RFC 896, RFC 1122 4.2.3.4): a short segment waits while data is
-// unacknowledged, unless TCP_NODELAY, or it carries the FIN.
+// unacknowledged, unless TCP_NODELAY, or it carries the FIN. Corked
+// (TCP_CORK, or a write with MSG_MORE: Linux's TCP_NAGLE_CORK) it waits
+// even with nothing in flight, for the rest of the segment.
 bool tcp_nagle_check(const tcp_sock* tp, const sk_buff* skb, unsigned mss, int nonagle) {
     if (skb->len >= mss || (TCP_SKB_CB(const_cast<sk_buff*>(skb))->tcp_flags & TCPHDR_FIN)) {
         return false;
@@ -472,7 +474,7 @@ bool tcp_nagle_check(const tcp_sock* tp, const sk_buff* skb, unsigned mss, int n
     if (nonagle == 2) {
         return false;   // pushed regardless (TCP_NODELAY set, or a probe)
     }
-    if (tp->cork) {
+    if (tp->cork || nonagle == TCP_NAGLE_CORK) {
         return true;
     }
     // Minshall's variant, as Linux's tcp_minshall_check: wait only while a
@@ -556,7 +558,7 @@ void tcp_push(struct sock* sk, int flags) {
     if (!(flags & MSG_MORE)) {
         TCP_SKB_CB(tail)->tcp_flags |= TCPHDR_PSH;
     }
-    int nonagle = (flags & MSG_MORE) || tp->cork ? 0 : (tp->nodelay ? 2 : 0);
+    int nonagle = (flags & MSG_MORE) ? TCP_NAGLE_CORK : tp->cork ? 0 : (tp->nodelay ? 2 : 0);
     tcp_write_xmit(sk, tcp_current_mss(sk), nonagle);
 }
 

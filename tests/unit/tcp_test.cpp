@@ -564,6 +564,24 @@ TEST(tcp, nagle_holds_small_segments_nodelay_does_not) {
     sys_close(lfd);
 }
 
+// MSG_MORE (Linux's TCP_NAGLE_CORK): a head written with it waits, even
+// with nothing in flight, and leaves in one segment with the body after it.
+TEST(tcp, msg_more_holds_the_head_for_the_body) {
+    int lfd = listener(80);
+    peer p = make_peer();
+    int fd = passive_open(eth, lfd, &p);
+    LONGS_EQUAL(6, sys_sendto(fd, "head: ", 6, MSG_MORE, nullptr, 0));
+    CHECK_TRUE(sent(eth).empty());
+    LONGS_EQUAL(4, sys_sendto(fd, "body", 4, 0, nullptr, 0));
+    auto segs = sent(eth);
+    LONGS_EQUAL(1, segs.size());
+    std::string data(segs[0].data.begin(), segs[0].data.end());
+    STRCMP_EQUAL("head: body", data.c_str());
+    CHECK_TRUE(segs[0].flags & TCPHDR_PSH);
+    sys_close(fd);
+    sys_close(lfd);
+}
+
 TEST(tcp, loopback_both_ways_and_refused) {
     int lst = tcp_socket();
     int cli = tcp_socket();
