@@ -36,26 +36,33 @@ def one_boot(kind, images, kernel, tcp_seconds):
         else:
             t, q = lp.time_to_first_ping(ns, lambda: lp.boot_mipsnet(ns, kernel, wait=False))
             q.expect(r"udpecho: listening on port 7", 30)
-        r = {"first ping (s)": [t], "ICMP RTT (ms)": lp.ping_rtts(ns)}
-        rtts, lost = lp.udp_rtts(ns)
-        r["UDP RTT 64 B (ms)"] = rtts
-        r["UDP lost"] = [lost]
-        # Each direction runs when the guest listens on its port (mipsnet:
-        # once it serves discard and chargen over TCP).
-        for key, direction, port in (("TCP host->guest (MB/s)", "send", lp.DISCARD_PORT),
-                                     ("TCP guest->host (MB/s)", "recv", lp.SOURCE_PORT)):
-            if lp.tcp_listening(ns, port=port):
-                # Retransmissions are the sender's: the host's for host->guest,
-                # the guest's for guest->host.
-                sender = (lambda: lp.netns_retrans(ns)) if direction == "send" else (lambda: lp.guest_retrans(q, kind))
-                before = sender()
-                r[key] = [lp.tcp_rate(ns, direction, seconds=tcp_seconds) / 1e6]
-                r[key.replace("(MB/s)", "retrans")] = [sender() - before]
-        if lp.tcp_listening(ns, port=lp.ECHO_PORT):
-            r["TCP connections/s"] = [lp.tcp_cps(ns, seconds=tcp_seconds)]
-            r["TCP RTT 1 B (ms)"] = lp.tcp_rtts(ns)
-            r["memory/connection (B)"] = [lp.memory_per_connection(ns, q, kind)]
+        r = {"first ping (s)": [t]}
+        r.update(measure(ns, q, kind, tcp_seconds))
         return r
+
+
+def measure(ns, q, kind, tcp_seconds):
+    """The figures of a booted guest q ("linux" or "mipsnet") in ns."""
+    r = {"ICMP RTT (ms)": lp.ping_rtts(ns)}
+    rtts, lost = lp.udp_rtts(ns)
+    r["UDP RTT 64 B (ms)"] = rtts
+    r["UDP lost"] = [lost]
+    # Each direction runs when the guest listens on its port (mipsnet:
+    # once it serves discard and chargen over TCP).
+    for key, direction, port in (("TCP host->guest (MB/s)", "send", lp.DISCARD_PORT),
+                                 ("TCP guest->host (MB/s)", "recv", lp.SOURCE_PORT)):
+        if lp.tcp_listening(ns, port=port):
+            # Retransmissions are the sender's: the host's for host->guest,
+            # the guest's for guest->host.
+            sender = (lambda: lp.netns_retrans(ns)) if direction == "send" else (lambda: lp.guest_retrans(q, kind))
+            before = sender()
+            r[key] = [lp.tcp_rate(ns, direction, seconds=tcp_seconds) / 1e6]
+            r[key.replace("(MB/s)", "retrans")] = [sender() - before]
+    if lp.tcp_listening(ns, port=lp.ECHO_PORT):
+        r["TCP connections/s"] = [lp.tcp_cps(ns, seconds=tcp_seconds)]
+        r["TCP RTT 1 B (ms)"] = lp.tcp_rtts(ns)
+        r["memory/connection (B)"] = [lp.memory_per_connection(ns, q, kind)]
+    return r
 
 
 def main():

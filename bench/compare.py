@@ -1,0 +1,185 @@
+#!/usr/bin/python3
+"""mipsnet beside Linux on the same QEMU Malta board, one command, one run
+(a benchmark, not a test): each image boots in turn in a namespace of its
+own (tap, pcnet, 128 MiB, the same address; bench/linux_peer.py) and this
+prints, and writes as Markdown to build/bench/compare.md, a table of
+  - QEMU start to the first ping reply and to the first HTTP response
+    (GET /small.html every 10 ms from before QEMU starts),
+  - RAM in use once booted (128 MiB less what the guest reports free),
+  - host CPU an idle guest costs (QEMU's utime+stime over 10 s),
+  - requests/s of wrk -t2 -c10 and -c100 on a ~100-byte page (mipsnet's
+    httpd, keep-alive; busybox httpd, which forks per connection and closes
+    each),
+  - bench/peer_boot.py's figures: ICMP and UDP RTT, TCP throughput both
+    ways with the sender's retransmissions, connections/s, 1-byte RTT and
+    memory per held connection,
+  - the images' sizes (mipsnet's loaded bytes with its root filesystem;
+    Linux's vmlinux loaded bytes plus the gzipped initramfs),
+with the machine it ran on. Run as root.
+Usage: bench/compare.py [--boots N] [--seconds S] [--kernel KERNEL.elf]"""
+import argparse
+import datetime
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import linux_peer as lp  # noqa: E402
+import peer_boot  # noqa: E402
+
+RAM_KB = 128 * 1024
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+# GET /small.html every INTERVAL s from the namespace; prints the
+# CLOCK_MONOTONIC time of the first HTTP status line. "go" when ready.
+FIRST_HTTP = r'''
+import socket, sys, time
+addr, limit, interval = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+print("go", flush=True)
+end = time.monotonic() + limit
+while time.monotonic() < end:
+    nxt = time.monotonic() + interval
+    try:
+        with socket.create_connection((addr, 80), timeout=interval * 5) as s:
+            s.sendall(b"GET /small.html HTTP/1.0\r\nHost: bench\r\n\r\n")
+            s.settimeout(1)
+            if s.recv(64).startswith(b"HTTP/1."):
+                print("%.6f" % time.monotonic(), flush=True)
+                sys.exit(0)
+    except OSError:
+        pass
+    time.sleep(max(0, nxt - time.monotonic()))
+print("none", flush=True)
+'''
+
+
+def first_ping_and_http(ns, start, limit=120, interval=0.01):
+    """Seconds from QEMU's start to the first echo reply and to the first
+    HTTP response, both probed from before the start; and the Qemu."""
+    http = subprocess.Popen(ns.cmd("/usr/bin/python3", "-c", FIRST_HTTP, lp.GUEST, str(limit), str(interval)),
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        if http.stdout.readline().strip() != "go":
+            raise RuntimeError("first-HTTP prober did not start")
+        holder = {}
+        t_ping, q = lp.time_to_first_ping(ns, lambda: holder.setdefault("t0", time.monotonic()) and start())
+        line = http.stdout.readline().strip()
+        http.wait(10)
+    finally:
+        if http.poll() is None:
+            http.kill()
+            http.wait()
+    if line in ("", "none"):
+        raise RuntimeError(f"no HTTP response in {limit} s; console:\n{q.output[-2000:]}")
+    return t_ping, float(line) - holder["t0"], q
+
+
+def idle_cpu_percent(q, seconds=10):
+    """Host CPU the guest's QEMU used while idle, in % of one core."""
+    def ticks():
+        with open(f"/proc/{q.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])   # utime, stime
+    a, t0 = ticks(), time.monotonic()
+    time.sleep(seconds)
+    return (ticks() - a) / CLK_TCK / (time.monotonic() - t0) * 100
+
+
+def wrk_rate(ns, conns, seconds, path="/small.html"):
+    """Requests/s of wrk -t2 -cCONNS; errors (socket errors, non-2xx) too."""
+    out = ns.run("wrk", "-t2", f"-c{conns}", f"-d{seconds:g}s", f"http://{lp.GUEST}{path}",
+                 timeout=seconds + 60)
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rate, errors + (int(m.group(1)) if m else 0)
+
+
+def loaded_bytes(elf):
+    out = subprocess.run(["mipsel-linux-gnu-readelf", "-lW", elf], capture_output=True, text=True,
+                         check=True).stdout
+    return sum(int(l.split()[4], 16) for l in out.splitlines() if l.split()[:1] == ["LOAD"])
+
+
+def one_boot(kind, images, kernel, seconds):
+    with lp.Netns() as ns:
+        if kind == "linux":
+            t_ping, t_http, q = first_ping_and_http(ns, lambda: lp.boot_linux(ns, images, wait=False))
+            lp.wait_linux(q)
+        else:
+            # httpd -c 256: room for wrk -c100 (its default limit is 64)
+            start = lambda: ns.qemu(lp.mipsnet_append(apps="shell,udpecho,inetd,httpd") + " httpd.args=-c:256",  # noqa: E731
+                                    kernel)
+            t_ping, t_http, q = first_ping_and_http(ns, start)
+            q.expect(re.escape(lp.PROMPT), 30)
+        time.sleep(1)
+        r = {"first ping (s)": [t_ping], "first HTTP response (s)": [t_http],
+             "RAM in use after boot (KiB)": [RAM_KB - lp.free_kb(q, kind)],
+             "idle host CPU (% of a core)": [idle_cpu_percent(q)]}
+        for conns in (10, 100):
+            rate, errors = wrk_rate(ns, conns, seconds)
+            r[f"wrk -c{conns} 84-97 B page (req/s)"] = [rate]
+            r[f"wrk -c{conns} errors"] = [errors]
+        r.update(peer_boot.measure(ns, q, kind, seconds))
+        return r
+
+
+def machine():
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    qemu = subprocess.run(["qemu-system-mipsel", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+    return (f"{datetime.date.today().isoformat()}, {platform.node() or 'host'}: {os.cpu_count()} CPUs "
+            f"({cpu}), {qemu}, TCG")
+
+
+def table(results, sizes, release, boots, kernel):
+    rows = [f"mipsnet {os.path.relpath(kernel, lp.ROOT)} vs Linux {release} on QEMU Malta, -m 128, pcnet on a tap;"
+            f" medians over {boots} boot(s) each. {machine()}", "",
+            "| figure | mipsnet | Linux | mipsnet/Linux |", "|---|---:|---:|---:|"]
+    for k in results["linux"]:
+        if k == "UDP lost":
+            continue
+        o, l_ = lp.median(results["mipsnet"].get(k, [])), lp.median(results["linux"][k])
+        ratio = f"{o / l_:.3f}" if l_ and o == o else "-"
+        rows.append(f"| {k} | {o:.3f} | {l_:.3f} | {ratio} |")
+    (om, ol), (lm, ll) = sizes
+    rows.append(f"| image (KiB loaded) | {om / 1024:.0f} | {lm / 1024:.0f} + {ll / 1024:.0f} initramfs | "
+                f"{om / (lm + ll):.3f} |")
+    rows += ["", "busybox httpd forks a process per connection and closes it after each response (no keep-alive);"
+             " mipsnet's httpd keeps connections open on one epoll loop. Time rows: below 1 is mipsnet faster;"
+             " rate rows: above 1 is."]
+    return "\n".join(rows)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--boots", type=int, default=1)
+    ap.add_argument("--seconds", type=float, default=5)
+    ap.add_argument("--kernel", default=lp.KERNEL)
+    a = ap.parse_args()
+    images = lp.build()
+    results = {"mipsnet": {}, "linux": {}}
+    for i in range(a.boots):
+        for kind in ("mipsnet", "linux"):
+            r = one_boot(kind, images, a.kernel, a.seconds)
+            for k, v in r.items():
+                results[kind].setdefault(k, []).extend(v)
+            print(f"boot {i + 1}/{a.boots} {kind}: first ping {r['first ping (s)'][0]:.3f} s, "
+                  f"first HTTP {r['first HTTP response (s)'][0]:.3f} s", flush=True)
+    vmlinux, initramfs = images
+    sizes = ((loaded_bytes(a.kernel), 0), (loaded_bytes(vmlinux), os.path.getsize(initramfs)))
+    release = open(os.path.join(lp.OUT, "release")).read().strip()
+    text = table(results, sizes, release, a.boots, a.kernel)
+    print("\n" + text)
+    out = os.path.join(lp.ROOT, "build/bench")
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "compare.md"), "w") as f:
+        f.write(text + "\n")
+    print(f"\n(written to {os.path.relpath(os.path.join(out, 'compare.md'), lp.ROOT)})")
+
+
+if __name__ == "__main__":
+    main()
