@@ -8,7 +8,7 @@ if [ "${1:-test}" != boot ]; then
   want="$want libcpputest-dev libcjson-dev python3-pytest dpkg-dev iputils-ping arping tshark python3-scapy iproute2 dnsmasq-base socat netcat-openbsd clang libclang-rt-dev hping3 curl iperf3 gdb-multiarch"
 fi
 if [ "${1:-test}" = bench ]; then
-  want="$want cpio"
+  want="$want cpio wrk"
 fi
 missing=""
 for p in $want; do
