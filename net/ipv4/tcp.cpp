@@ -106,13 +106,18 @@ void inet_csk_destroy_sock(struct sock* sk) {
 
 void tcp_done(struct sock* sk) {
     tcp_sock* tp = tcp_sk(sk);
-    uint8_t old = sk->sk_state;
+    // A child that never completed leaves its listener's SYN queue while
+    // its state still says it is on it: inet_csk_child_forget tells the
+    // two queues apart by that state (Linux's inet_csk_reqsk_queue_drop).
+    bool half_open = tp->listener && sk->sk_state == TCP_SYN_RECV;
+    if (half_open) {
+        inet_csk_child_forget(sk);   // never accepted, never will be
+    }
     tcp_set_state(sk, TCP_CLOSE);
     tcp_clear_xmit_timers(sk);
     del_timer(&tp->keepalive_timer);
     sk->sk_shutdown = SHUTDOWN_MASK;
-    if (tp->listener && old == TCP_SYN_RECV) {
-        inet_csk_child_forget(sk);   // never accepted, never will be
+    if (half_open) {
         sock_orphan(sk);
     }
     if (!sock_flag(sk, SOCK_DEAD)) {

@@ -657,3 +657,42 @@ TEST(tcp, reset_before_accept_is_still_accepted_then_reports_it) {
     sys_close(static_cast<int>(fd));
     sys_close(lfd);
 }
+
+// A half-open child that goes away (reset by the client, as a SYN scan's
+// kernel does, or timed out after its SYN-ACK retries) leaves the SYN queue,
+// not the accept queue: the listener still takes new connections after many
+// of them, without falling back on cookies or dropping SYNs.
+TEST(tcp, reset_and_timed_out_half_opens_leave_the_listener_usable) {
+    sysctl_tcp.max_syn_backlog = 8;
+    int lfd = listener(80, 4);
+    for (uint16_t i = 0; i < 20; ++i) {
+        peer q = make_peer();
+        q.port = static_cast<uint16_t>(41000 + i);
+        q.send(S, {}, opt_mss(1460));
+        out_seg sa = expect_one(eth);
+        LONGS_EQUAL(S | A, sa.flags);
+        q.send(R);   // exactly at the SYN-ACK's ack: the child is gone
+    }
+    for (uint16_t i = 0; i < 8; ++i) {
+        peer q = make_peer();
+        q.port = static_cast<uint16_t>(42000 + i);
+        q.send(S, {}, opt_mss(1460));
+    }
+    LONGS_EQUAL(8, sent(eth).size());
+    advance_ms(200000);   // every SYN-ACK retry spent: the children time out
+    LONGS_EQUAL(8 * sysctl_tcp.synack_retries, sent(eth).size());
+    e.ip.know(peer_ip, ipv4_test::peer_mac);   // the peer's ARP entry aged meanwhile
+    LONGS_EQUAL(0, tcp_ext_mib_get(LINUX_MIB_SYNCOOKIESSENT));
+    for (uint16_t i = 0; i < 4; ++i) {
+        peer p = make_peer();
+        p.port = static_cast<uint16_t>(43000 + i);
+        int fd = passive_open(eth, lfd, &p);
+        CHECK_TRUE(fd >= 0);
+        sys_close(fd);
+        sent(eth);
+    }
+    LONGS_EQUAL(0, tcp_ext_mib_get(LINUX_MIB_SYNCOOKIESSENT));
+    LONGS_EQUAL(0, tcp_ext_mib_get(LINUX_MIB_LISTENOVERFLOWS));
+    LONGS_EQUAL(0, tcp_ext_mib_get(LINUX_MIB_LISTENDROPS));
+    sys_close(lfd);
+}
