@@ -161,14 +161,8 @@ def main():
     ap.add_argument("--kernel", default=lp.KERNEL)
     a = ap.parse_args()
     images = lp.build()
-    results = {"mipsnet": {}, "linux": {}}
-    for i in range(a.boots):
-        for kind in ("mipsnet", "linux"):
-            r = one_boot(kind, images, a.kernel, a.seconds)
-            for k, v in r.items():
-                results[kind].setdefault(k, []).extend(v)
-            print(f"boot {i + 1}/{a.boots} {kind}: first ping {r['first ping (s)'][0]:.3f} s, "
-                  f"first HTTP {r['first HTTP response (s)'][0]:.3f} s", flush=True)
+    results = peer_boot.alternate(a.boots, lambda kind: one_boot(kind, images, a.kernel, a.seconds),
+                                  say=("first ping (s)", "first HTTP response (s)"))
     vmlinux, initramfs = images
     sizes = ((loaded_bytes(a.kernel), 0), (loaded_bytes(vmlinux), os.path.getsize(initramfs)))
     release = open(os.path.join(lp.OUT, "release")).read().strip()

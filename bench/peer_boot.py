@@ -65,6 +65,20 @@ def measure(ns, q, kind, tcp_seconds):
     return r
 
 
+def alternate(boots, boot, say=("first ping (s)",)):
+    """boot(kind) for mipsnet then Linux, boots times: each figure's samples
+    by kind, and a line per boot with the figures named in say."""
+    results = {"mipsnet": {}, "linux": {}}
+    for i in range(boots):
+        for kind in ("mipsnet", "linux"):
+            r = boot(kind)
+            for k, v in r.items():
+                results[kind].setdefault(k, []).extend(v)
+            shown = ", ".join(f"{k} {r[k][0]:.3f}" for k in say)
+            print(f"boot {i + 1}/{boots} {kind}: {shown}", flush=True)
+    return results
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--boots", type=int, default=3)
@@ -72,13 +86,7 @@ def main():
     ap.add_argument("--kernel", default=lp.KERNEL)
     a = ap.parse_args()
     images = lp.build()
-    results = {"mipsnet": {}, "linux": {}}
-    for i in range(a.boots):
-        for kind in ("mipsnet", "linux"):
-            r = one_boot(kind, images, a.kernel, a.tcp_seconds)
-            for k, v in r.items():
-                results[kind].setdefault(k, []).extend(v)
-            print(f"boot {i + 1}/{a.boots} {kind}: first ping {r['first ping (s)'][0]:.3f} s", flush=True)
+    results = alternate(a.boots, lambda kind: one_boot(kind, images, a.kernel, a.tcp_seconds))
 
     release = open(os.path.join(lp.OUT, "release")).read().strip()
     print(f"\nmipsnet {os.path.relpath(a.kernel, lp.ROOT)} vs Linux {release}, QEMU Malta TCG, "

@@ -51,8 +51,9 @@ def test_gdb_follows_the_socket_path_and_reads_the_kernel(tmp_path):
                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
         out = r.stdout + r.stderr
         assert r.returncode == 0, out
-        # The backtrace at inet_create: seed 000's chain from the app's
-        # socket() through the exception vector and the syscall table.
+        # The backtrace at inet_create: Linux's socket path (net/socket.c
+        # __sys_socket -> sock_create, net/ipv4/af_inet.c inet_create) from
+        # the app's socket() through the exception vector and syscall table.
         bt = out[out.index("Breakpoint 1, "):]
         chain = ["inet_create", "__sock_create", "sock_create", "sys_socket", "do_trap", "handle_exception", "httpd"]
         at = [bt.find(name) for name in chain]

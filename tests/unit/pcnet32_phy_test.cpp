@@ -10,6 +10,7 @@
 #include "kernel/timer.h"
 #include "net/core/netdevice.h"
 #include "tests/unit/host/dma_debug.h"
+#include "tests/unit/ipv4_test_util.h"
 #include "tests/unit/net_test_util.h"
 #include "tests/unit/pcnet32_sim.h"
 
@@ -20,14 +21,7 @@ namespace {
 constexpr uint8_t card_mac[ETH_ALEN] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x57};
 constexpr int irq_line = 10;
 
-void ticks(unsigned n) {
-    for (unsigned i = 0; i < n; ++i) {
-        cpu::irq_guard guard;
-        irq_enter();
-        do_timer(1);
-        irq_exit();
-    }
-}
+using ipv4_test::tick;
 
 }  // namespace
 
@@ -89,22 +83,22 @@ TEST(pcnet32_phy, the_watchdog_follows_the_link) {
     start(0x2625, 1);
     sim->phy.lpa = mii::ADVERTISE_100FULL | mii::ADVERTISE_10HALF;
     sim->phy.set_link(true);
-    ticks(pcnet32::link_watch_interval - 1);
+    tick(pcnet32::link_watch_interval - 1);
     CHECK_FALSE(netif_carrier_ok(dev));   // not looked yet
-    ticks(1);
+    tick(1);
     CHECK_TRUE(netif_carrier_ok(dev));
     CHECK_TRUE(card->link_up());
     sim->phy.set_link(false);
-    ticks(pcnet32::link_watch_interval);
+    tick(pcnet32::link_watch_interval);
     CHECK_FALSE(netif_carrier_ok(dev));
     CHECK_FALSE(card->link_up());
     sim->phy.set_link(true);
-    ticks(pcnet32::link_watch_interval);
+    tick(pcnet32::link_watch_interval);
     CHECK_TRUE(netif_carrier_ok(dev));
     // Closed, the watchdog stops reading the PHY.
     dev_close(dev);
     unsigned reads = sim->mdio_reads;
-    ticks(3 * pcnet32::link_watch_interval);
+    tick(3 * pcnet32::link_watch_interval);
     LONGS_EQUAL(reads, sim->mdio_reads);
 }
 

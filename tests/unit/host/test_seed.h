@@ -1,4 +1,4 @@
-// The seed of the unit tests' random choices: MIPSNET_SEED from the
+// The random seed of the unit tests' choices: MIPSNET_SEED from the
 // environment (tools/test.sh draws one per run and prints it), else drawn
 // from the clock; main prints it, and MIPSNET_SEED=N replays the run. A
 // test mixes in its own constant so two tests do not share a sequence.
