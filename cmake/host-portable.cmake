@@ -18,6 +18,9 @@ list(APPEND HOST_PORTABLE
 # httpd's protocol code (parser, response heads, JSON): portable app logic.
 file(GLOB HOST_HTTP CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/apps/http/*.cpp)
 list(APPEND HOST_PORTABLE ${HOST_HTTP})
+# telnetd's NVT codec (apps/telnet/): portable app logic too.
+file(GLOB HOST_TELNET CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/apps/telnet/*.cpp)
+list(APPEND HOST_PORTABLE ${HOST_TELNET})
 
 file(GLOB HOST_STUBS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/host/*.cpp)
 
