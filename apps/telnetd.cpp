@@ -7,9 +7,10 @@
 // writes to the other, and telnetd, on one epoll loop for all sessions,
 // moves the bytes between the pipes and the socket through the NVT codec
 // (apps/telnet/nvt.cpp: options, commands, CR LF). A session ends when
-// its shell does (exit, logout); when the peer goes first (EOF, RST) both
-// pipes are closed, so the shell reads EOF or gets EPIPE, ends, and is
-// reaped, and only then is its slot free.
+// its shell does (exit, logout). When the peer goes first the shell ends
+// too: at its FIN the shell reads EOF after the last of its input (and its
+// output still goes out); at a reset both pipes are closed, so the shell
+// reads EOF or gets EPIPE. Only once the shell is reaped is the slot free.
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -56,7 +57,8 @@ struct session {
     uint32_t events[3] = {};
     bool watched[3] = {};          // on the epoll set
     int pid = -1;                  // the shell, until reaped
-    bool peer_gone = false;
+    bool peer_eof = false;         // the peer sent FIN: its input is all in
+    bool peer_gone = false;        // reset, or nothing more can go to it
     struct sockaddr_in peer = {};
     telnet::nvt nvt;
     uint8_t rx[RX_BUF];            // from the socket, not yet decoded
@@ -137,7 +139,7 @@ bool watch(telnetd& d, int slot, end e, uint32_t events) {
 void update(telnetd& d, int slot) {
     session& s = d.s[slot];
     uint32_t want[3] = {
-        (s.rx_len < RX_BUF ? EPOLLIN : 0u) | (s.out_len > s.out_off ? EPOLLOUT : 0u),
+        (s.rx_len < RX_BUF && !s.peer_eof ? EPOLLIN : 0u) | (s.out_len > s.out_off ? EPOLLOUT : 0u),
         s.in_len > s.in_off ? EPOLLOUT : 0u,
         OUT_BUF - s.out_len >= 64 ? EPOLLIN : 0u,
     };
@@ -161,18 +163,27 @@ void peer_gone(telnetd& d, session& s, const char* why) {
 
 bool would_block() { return errno == EAGAIN || errno == EINTR; }
 
-// Socket to rx, rx through the codec to in (and answers to out).
+// Socket to rx, rx through the codec to in (and answers to out). At the
+// peer's FIN what it sent still goes to the shell, and the shell's output
+// to the peer (a half-close, as `echo uname | nc host 23` makes).
 void from_peer(telnetd& d, session& s) {
-    while (!s.peer_gone && s.rx_len < RX_BUF) {
+    while (!s.peer_gone && !s.peer_eof && s.rx_len < RX_BUF) {
         ssize_t n = recv(fd_of(s, end::sock), s.rx + s.rx_len, RX_BUF - s.rx_len, 0);
-        if (n == 0 || (n < 0 && !would_block())) {
-            peer_gone(d, s, n == 0 ? "closed by the peer" : strerror(errno));
+        if (n < 0 && !would_block()) {
+            peer_gone(d, s, strerror(errno));
             return;
         }
-        if (n < 0) {
+        if (n == 0) {
+            s.peer_eof = true;
+            log(d, s, "closed by the peer");
+        }
+        if (n <= 0) {
             break;
         }
         s.rx_len += static_cast<size_t>(n);
+    }
+    if (s.peer_gone) {
+        return;
     }
     if (s.in_off == s.in_len) {
         s.in_off = s.in_len = 0;
@@ -186,7 +197,7 @@ void from_peer(telnetd& d, session& s) {
     s.rx_len -= took;
 }
 
-// in to the shell's stdin.
+// in to the shell's stdin; after the peer's FIN and its last byte, EOF.
 void to_shell(session& s) {
     while (fd_of(s, end::to_shell) >= 0 && s.in_off < s.in_len) {
         ssize_t n = write(fd_of(s, end::to_shell), s.in + s.in_off, s.in_len - s.in_off);
@@ -198,6 +209,9 @@ void to_shell(session& s) {
             return;
         }
         s.in_off += static_cast<size_t>(n);
+    }
+    if (s.peer_eof && s.rx_len == 0) {
+        close_end(s, end::to_shell);
     }
 }
 
@@ -559,4 +573,5 @@ int telnetd_main(int argc, char** argv) {
 
 [[gnu::used, gnu::section("mipsnet_apps"), gnu::aligned(alignof(app_desc))]] const app_desc telnetd_app{
     "telnetd", telnetd_main,
-    "remote shell for Telnet clients, NO AUTHENTICATION (lab networks only): telnetd [-v] [-b ADDR] [-p PORT] [-n SESSIONS]"};
+    "remote shell for Telnet clients, NO AUTHENTICATION (lab networks only): telnetd [-v] [-b ADDR] [-p PORT] [-n SESSIONS]",
+    APP_PRIVILEGED, 0};   // port 23 is below 1024
