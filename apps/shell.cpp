@@ -89,7 +89,7 @@ int shell_main(int, char**) {
         if (argc == 0) {
             continue;
         }
-        if (strcmp(argv[0], "exit") == 0) {
+        if (strcmp(argv[0], "exit") == 0 || strcmp(argv[0], "logout") == 0) {
             return argc > 1 ? atoi(argv[1]) : 0;
         }
         const shell::command* cmd = shell::find(argv[0]);

@@ -257,8 +257,9 @@ int cmd_cat(int argc, char** argv) {
         }
         char buf[512];
         if (n < 0 && errno == EINVAL) {
-            while ((n = read(fd, buf, sizeof buf)) > 0) {
-                write(1, buf, static_cast<size_t>(n));
+            // Until the end, or until the output is gone (a Telnet peer
+            // that left: EPIPE), else /dev/zero would be copied for ever.
+            while ((n = read(fd, buf, sizeof buf)) > 0 && write(1, buf, static_cast<size_t>(n)) == n) {
             }
         }
         if (n < 0) {
@@ -447,8 +448,9 @@ int cmd_help(int, char**) {
     for (const command* c = file_commands; c != file_commands_end; ++c) {
         printf("  %-10s %s\n", c->name, c->help);
     }
-    printf("  %-10s %s\n", "exit", "leave the shell");
-    return 0;
+    printf("  %-10s %s\n", "exit", "leave the shell (logout: the same)");
+    printf("apps (NAME [ARGS...] runs one, as run NAME):\n");
+    return cmd_apps(0, nullptr);
 }
 
 }  // namespace

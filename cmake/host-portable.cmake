@@ -22,6 +22,9 @@ file(GLOB HOST_HTTP CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/apps/http/*.cpp)
 list(APPEND HOST_PORTABLE ${HOST_HTTP})
 # sniff's pcap writer.
 list(APPEND HOST_PORTABLE ${CMAKE_SOURCE_DIR}/apps/pcap/pcap.cpp)
+# telnetd's NVT codec (apps/telnet/): portable app logic too.
+file(GLOB HOST_TELNET CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/apps/telnet/*.cpp)
+list(APPEND HOST_PORTABLE ${HOST_TELNET})
 
 file(GLOB HOST_STUBS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/host/*.cpp)
 

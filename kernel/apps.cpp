@@ -114,6 +114,31 @@ app_start* claim_zombie(int pid, bool* any) {
     return nullptr;
 }
 
+// A child's descriptors 0-2: its parent's 0-2 when the parent is an app
+// with all three open (what fork and exec leave a child on Linux, so the
+// commands of a shell served over pipes write to those pipes), the console
+// otherwise (apps started at boot, a parent that closed one).
+int install_stdio(files_struct* files) {
+    task_struct* parent = current;
+    if (parent && (parent->flags & PF_APP) && parent->files) {
+        file* f[3] = {};
+        int got = 0;
+        while (got < 3 && (f[got] = fget(parent->files, got))) {
+            ++got;
+        }
+        if (got == 3) {
+            for (file* each : f) {
+                fd_install(files, alloc_fd(files, 0, 0), each);   // 0, 1, 2 of a new table
+            }
+            return 0;
+        }
+        for (int i = 0; i < got; ++i) {
+            fput(f[i]);
+        }
+    }
+    return files_install_console(files);
+}
+
 }  // namespace
 
 const app_desc* app_begin() { return __start_mipsnet_apps; }
@@ -137,7 +162,7 @@ task_struct* app_spawn(const app_desc& app, int argc, const char* const* argv) {
     files_struct* files = nullptr;
     void* libc = nullptr;
     task_struct* t = nullptr;
-    if (copy_args(s, argc, argv) && (files = files_alloc()) && files_install_console(files) == 0 &&
+    if (copy_args(s, argc, argv) && (files = files_alloc()) && install_stdio(files) == 0 &&
         (libc = libc_thread_state_create())) {
         t = kthread_create(app_thread, s, app.name, DEFAULT_PRIO,
                            app.stack_size ? app.stack_size : THREAD_STACK_DEFAULT);

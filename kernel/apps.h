@@ -30,7 +30,8 @@ constexpr int APP_MAX_ARGS = 16;
 constexpr size_t APP_ARG_BYTES = 256;
 
 // Starts the app as a thread with its own argv copy, C library state and
-// descriptor table (0-2 on the console), as a child of the caller. nullptr
+// descriptor table (0-2 the caller's own 0-2 when the caller is an app,
+// else the console), as a child of the caller. nullptr
 // when out of resources or the arguments do not fit.
 task_struct* app_spawn(const app_desc& app, int argc, const char* const* argv);
 // Waits for the app to end, frees it, and returns its exit status. For the

@@ -7,7 +7,9 @@
 # the shell, httpd (port 80, so http://127.0.0.1:8080/ on the host),
 # inetd (echo, discard, chargen) and iperf3d (port 5201, forwarded as
 # 5201) start at boot. Extra arguments go to the
-# kernel command line, e.g. tools/boot.sh loglevel=4
+# kernel command line, e.g. tools/boot.sh loglevel=4. Only when an apps=
+# argument names telnetd (a shell with NO authentication) is host port
+# 2323 (on 127.0.0.1) forwarded to the guest's 23: telnet 127.0.0.1 2323.
 #   --gdb        QEMU waits, halted, for gdb on port 1234:
 #                gdb-multiarch -x tools/gdbinit (in another terminal)
 #   --pcap FILE  every frame of the guest's NIC into FILE (QEMU's
@@ -35,7 +37,13 @@ case " $* " in
   *" apps="*) ;;
   *) set -- "apps=shell,httpd,inetd,iperf3d" "$@" ;;
 esac
+fwd="hostfwd=tcp::8080-:80,hostfwd=tcp::5201-:5201"
+for a in "$@"; do
+  case "$a" in
+    apps=*) case ",${a#apps=}," in *,telnetd,*) fwd="$fwd,hostfwd=tcp:127.0.0.1:2323-:23" ;; esac ;;
+  esac
+done
 # shellcheck disable=SC2086
 exec qemu-system-mipsel -M malta -m 128 -nographic -vga none -no-reboot -semihosting $debug \
-  -netdev user,id=n0,hostfwd=tcp::8080-:80,hostfwd=tcp::5201-:5201 -device pcnet,netdev=n0,romfile= \
+  -netdev "user,id=n0,$fwd" -device pcnet,netdev=n0,romfile= \
   -kernel build/malta/kernel.elf -append "$*"

@@ -40,8 +40,40 @@ int uses_files(int, char**) {
     sys_write(1, "hello from the child\n", 21);
     return 0;
 }
+// Writes to its fd 1 and checks that 0 is the end of a pipe, not the console.
+int writes_to_stdout(int, char**) {
+    uapi::stat st;
+    if (sys_fstat(0, &st) != 0 || (st.st_mode & s_ifmt) != s_ififo) {
+        return 1;
+    }
+    sys_write(1, "through the pipe\n", 17);
+    return 0;
+}
+
+// Puts pipes on its 0 and 1, spawns a child, and reads what the child wrote.
+int spawns_on_pipes(int, char**) {
+    int in[2], out[2];
+    if (sys_pipe2(in, 0) != 0 || sys_pipe2(out, 0) != 0 || sys_dup2(in[0], 0) != 0 || sys_dup2(out[1], 1) != 1) {
+        return 10;
+    }
+    sys_close(in[0]);
+    sys_close(out[1]);
+    long pid = sys_mipsnet_spawn("t-stdout", nullptr);
+    int status = -1;
+    if (pid <= 0 || sys_wait4(static_cast<int>(pid), &status, 0, nullptr) != pid || status != 0) {
+        return 11;
+    }
+    sys_close(1);   // the last writer: the read below ends
+    char buf[64] = {};
+    long n = sys_read(out[0], buf, sizeof buf - 1);
+    return n == 17 && strcmp(buf, "through the pipe\n") == 0 ? 0 : 12;
+}
 }  // namespace
 
+[[gnu::used, gnu::section("mipsnet_apps"), gnu::aligned(alignof(app_desc))]]
+const app_desc test_app_stdout{"t-stdout", writes_to_stdout, "writes to its stdout"};
+[[gnu::used, gnu::section("mipsnet_apps"), gnu::aligned(alignof(app_desc))]]
+const app_desc test_app_pipes{"t-pipes", spawns_on_pipes, "spawns with pipes on 0 and 1"};
 [[gnu::used, gnu::section("mipsnet_apps"), gnu::aligned(alignof(app_desc))]]
 const app_desc test_app_status{"t-status", exits_with, "exits with argv[1]"};
 [[gnu::used, gnu::section("mipsnet_apps"), gnu::aligned(alignof(app_desc))]]
@@ -150,4 +182,13 @@ TEST(spawn, child_has_its_own_console_descriptors_closed_at_exit) {
     LONGS_EQUAL(0, status);
     CHECK(host_stub::console.find("hello from the child\n") != std::string::npos);
     // Its pipe and /dev/null were closed when it ended (teardown checks the count).
+}
+
+TEST(spawn, child_of_an_app_inherits_its_stdio) {
+    host_stub::console.clear();
+    long pid = spawn("t-pipes");
+    int status = -1;
+    LONGS_EQUAL(pid, sys_wait4(-1, &status, 0, nullptr));
+    LONGS_EQUAL(0, status);
+    CHECK(host_stub::console.find("through the pipe") == std::string::npos);
 }
