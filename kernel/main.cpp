@@ -11,8 +11,9 @@
 #include "kernel/cpu.h"
 #include "kernel/fs/ramfs.h"
 #include "kernel/fw_env.h"
-#include "kernel/panic.h"
+#include "kernel/mm/initrd.h"
 #include "kernel/mm/slab.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/sched/sched.h"
 #include "kernel/softirq.h"
@@ -131,6 +132,11 @@ extern "C" [[noreturn]] void start_kernel(int argc, char** argv, char** envp, ui
     dev_proc_init();  // /proc/net/dev, sockstat, protocols
     // Linux's rootfs_initcall: the built-in archive becomes /.
     populate_rootfs(__initramfs_start, static_cast<size_t>(__initramfs_end - __initramfs_start));
+    // Then the loader's initrd over it (init/initramfs.c: its files replace
+    // the built-in ones of the same name).
+    if (mm::initrd_range rd = mm::initrd(); !rd.empty()) {
+        populate_rootfs(reinterpret_cast<const uint8_t*>(rd.start), rd.bytes(), "initrd");
+    }
     tmpfs_init();
     cpu::local_irq_enable();
     pci_init();

@@ -14,6 +14,8 @@
 #                gdb-multiarch -x tools/gdbinit (in another terminal)
 #   --pcap FILE  every frame of the guest's NIC into FILE (QEMU's
 #                filter-dump), for Wireshark or tshark
+#   --initrd CPIO  files over the built-in root filesystem (an uncompressed
+#                newc archive, e.g. from tools/gen_initramfs.py DIR CPIO)
 set -eu
 cd "$(dirname "$0")/.."
 debug=""
@@ -23,6 +25,8 @@ while [ $# -gt 0 ]; do
       echo "QEMU halted for gdb on :1234: gdb-multiarch -x tools/gdbinit" >&2 ;;
     --pcap) [ $# -ge 2 ] || { echo "--pcap needs a file" >&2; exit 2; }
       debug="$debug -object filter-dump,id=dump0,netdev=n0,file=$2"; shift 2 ;;
+    --initrd) [ $# -ge 2 ] || { echo "--initrd needs a file" >&2; exit 2; }
+      debug="$debug -initrd $2"; shift 2 ;;
     *) break ;;
   esac
 done

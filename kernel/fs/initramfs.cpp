@@ -63,17 +63,17 @@ dentry* parent_of(dentry* root, const char* name, const char** last, size_t* las
 
 enum class added { ok, skipped, no_memory };
 
-added add_entry(dentry* root, const cpio::entry& e) {
+added add_entry(dentry* root, const cpio::entry& e, const char* what) {
     uint32_t type = e.mode & uapi::s_ifmt;
     if (type != uapi::s_ifdir && type != uapi::s_ifreg && type != uapi::s_iflnk) {
-        pr_warn("initramfs: %s: not a file, directory or symlink (mode %o), skipped\n", e.name, e.mode);
+        pr_warn("%s: %s: not a file, directory or symlink (mode %o), skipped\n", what, e.name, e.mode);
         return added::skipped;
     }
     const char* last;
     size_t len;
     dentry* dir = parent_of(root, e.name, &last, &len);
     if (!dir) {
-        pr_warn("initramfs: %s: name not taken (.., mount point, /tmp or no memory)\n", e.name);
+        pr_warn("%s: %s: name not taken (.., mount point, /tmp or no memory)\n", what, e.name);
         return added::skipped;
     }
     if (len == 0 || (len == 1 && last[0] == '.')) {
@@ -92,8 +92,17 @@ added add_entry(dentry* root, const cpio::entry& e) {
             }
             return added::ok;
         }
-        pr_warn("initramfs: %s: listed twice, first kept\n", e.name);
-        return added::skipped;
+        uint32_t had = d->d_inode.i_mode & uapi::s_ifmt;
+        if (type == uapi::s_ifdir || had == uapi::s_ifdir || d->d_tmpfs || d->d_mount != mount_kind::none) {
+            pr_warn("%s: %s: a %s already there, kept\n", what, e.name,
+                    had == uapi::s_ifdir ? "directory" : "file");
+            return added::skipped;
+        }
+        d->d_inode.i_mode = e.mode;
+        d->d_inode.i_mtime = e.mtime;
+        d->d_data = e.data;
+        d->d_inode.i_size = e.filesize;
+        return added::ok;
     }
     d = d_alloc(dir, last, len, e.mode);
     if (!d) {
@@ -109,11 +118,17 @@ added add_entry(dentry* root, const cpio::entry& e) {
 
 }  // namespace
 
-long populate_rootfs(const uint8_t* buf, size_t len) {
+long populate_rootfs(const uint8_t* buf, size_t len, const char* what) {
     dentry* root = rootfs_root();
     if (!root) {
-        pr_err("initramfs: no memory for the root\n");
+        pr_err("%s: no memory for the root\n", what);
         return -ENOMEM;
+    }
+    // Linux would decompress (gzip, xz, ...) here; this kernel takes only
+    // what it can serve in place.
+    if (len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b) {
+        pr_err("%s: a gzip-compressed archive; only an uncompressed newc cpio is served in place\n", what);
+        return -EINVAL;
     }
     rootfs_guard g;
     size_t off = 0;
@@ -126,19 +141,19 @@ long populate_rootfs(const uint8_t* buf, size_t len) {
             break;
         }
         if (s != cpio::status::ok) {
-            pr_err("initramfs: bad archive at offset %u of %u: %s; %u entries kept\n",
+            pr_err("%s: bad archive at offset %u of %u: %s; %u entries kept\n", what,
                    static_cast<unsigned>(at), static_cast<unsigned>(len), cpio::status_str(s), files);
             return -EINVAL;
         }
-        switch (add_entry(root, e)) {
+        switch (add_entry(root, e, what)) {
         case added::ok: ++files; break;
         case added::skipped: ++skipped; break;
         case added::no_memory:
-            pr_err("initramfs: out of memory at %s; %u entries kept\n", e.name, files);
+            pr_err("%s: out of memory at %s; %u entries kept\n", what, e.name, files);
             return -ENOMEM;
         }
     }
-    pr_info("initramfs: %u entries (%u bytes, served in place), %u skipped\n", files,
+    pr_info("%s: %u entries (%u bytes, served in place), %u skipped\n", what, files,
             static_cast<unsigned>(len), skipped);
     return 0;
 }

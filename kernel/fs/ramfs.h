@@ -112,5 +112,8 @@ extern const file_operations rootfs_dir_fops;    // directories: getdents64, lls
 
 // Unpacks a newc archive into the tree (init/initramfs.c's unpack_to_rootfs):
 // files are served in place, so buf must live forever. On a malformed
-// archive, a clear message, what was read before stays, and -EINVAL.
-long populate_rootfs(const uint8_t* buf, size_t len);
+// archive, a clear message, what was read before stays, and -EINVAL. A file
+// or symlink already in the tree (from an earlier archive, or earlier in this
+// one) is replaced, as Linux's do_name() truncates it; what names the
+// messages: "initramfs" for the built-in archive, "initrd" for the loader's.
+long populate_rootfs(const uint8_t* buf, size_t len, const char* what = "initramfs");

@@ -2,6 +2,7 @@
 
 #include "kernel/cmdline.h"
 #include "kernel/mm/brk.h"
+#include "kernel/mm/initrd.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/mm/selftest.h"
 #include "kernel/mm/slab.h"
@@ -45,14 +46,30 @@ void print_memory_line(size_t ram_bytes, const kernel_image& k) {
             kib(k.data_start - k.text_end), kib(k.end - k.bss_start), kib(reserved), kib(heap_bytes));
 }
 
+// [start, end) into the zone, less the initrd's pages (a hole, so never
+// handed out: its files are served in place). An initrd below the kernel
+// lies outside the range anyway.
+bool add_ram(zone& z, uintptr_t start, uintptr_t end, initrd_range rd) {
+    uintptr_t lo = rd.start & ~(PAGE_SIZE - 1), hi = (rd.end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    if (rd.empty() || hi <= start || lo >= end) {
+        set_initrd(rd);
+        return z.add_range(start, end);
+    }
+    bool ok = (lo <= start || z.add_range(start, lo)) && (hi >= end || z.add_range(hi, end));
+    set_initrd(rd);
+    pr_info("initrd: %#lx-%#lx (%luK) reserved\n", static_cast<unsigned long>(rd.start),
+            static_cast<unsigned long>(rd.end), kib(hi - lo));
+    return ok && (lo > start || hi < end);
+}
+
 }  // namespace
 
-bool mem_init(uintptr_t ram_start, size_t ram_bytes, const kernel_image& image) {
+bool mem_init(uintptr_t ram_start, size_t ram_bytes, const kernel_image& image, initrd_range rd) {
     set_ram_total(ram_bytes);
     uintptr_t ram_end = ram_start + ram_bytes;
     uintptr_t free_start = (image.end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     zone& z = normal_zone();
-    if (free_start >= ram_end || !z.add_range(free_start, ram_end)) {
+    if (free_start >= ram_end || !add_ram(z, free_start, ram_end, rd)) {
         pr_emerg("mm: no RAM past the kernel (%#lx-%#lx)\n", static_cast<unsigned long>(free_start),
                  static_cast<unsigned long>(ram_end));
         return false;

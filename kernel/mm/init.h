@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/mm/initrd.h"
+
 namespace mm {
 
 constexpr size_t min_kernel_bytes = 2u << 20;
@@ -30,9 +32,10 @@ struct kernel_image {
 };
 
 // ram_start: where physical address 0 appears (KSEG0); ram_bytes: what the
-// loader reported. Sets up mm::normal_zone(), the slab caches, the program
+// loader reported; rd: an initrd to keep out of the allocator (initrd.h),
+// then mm::initrd(). Sets up mm::normal_zone(), the slab caches, the program
 // break, and prints the "Memory:" line. False when nothing could be set up.
-bool mem_init(uintptr_t ram_start, size_t ram_bytes, const kernel_image& image);
+bool mem_init(uintptr_t ram_start, size_t ram_bytes, const kernel_image& image, initrd_range rd = {});
 
 size_t app_heap_bytes();   // as carved at boot
 

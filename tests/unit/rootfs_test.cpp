@@ -510,3 +510,36 @@ TEST(rootfs, malformed_archives_are_refused_with_a_message) {
         CHECK(r == 0 || r == -EINVAL);
     }
 }
+
+TEST(rootfs, a_second_archive_replaces_files_and_adds_new_ones) {
+    static archive over;
+    over = archive{};
+    over.add("etc/motd", 0100600, "from the initrd\n", 1700000100);
+    over.add("www/1m.bin", 0100644, "big");
+    over.add("etc", 0100644, "a file where a directory is");   // kept as the directory
+    over.add("etc/issue.net", 0100644, "no longer a link\n");  // a symlink replaced by a file
+    over.trailer();
+    klog::clear();
+    LONGS_EQUAL(0, populate_rootfs(over.buf, over.len, "initrd"));
+    STRCMP_EQUAL("from the initrd\n", cat("/etc/motd").c_str());
+    STRCMP_EQUAL("no longer a link\n", cat("/etc/issue.net").c_str());
+    STRCMP_EQUAL("big", cat("/www/1m.bin").c_str());
+    STRCMP_EQUAL("<p>hi</p>\n", cat("/www/deep/er/index.html").c_str());   // the first archive's stays
+    stat64 st{};
+    LONGS_EQUAL(0, sys_lstat64("/etc/motd", &st));
+    LONGS_EQUAL(0100600, st.st_mode);
+    LONGS_EQUAL(1700000100, st.st_mtime_sec);
+    LONGS_EQUAL(0, sys_lstat64("/etc/issue.net", &st));
+    LONGS_EQUAL(s_ifreg, st.st_mode & s_ifmt);
+    STRCMP_CONTAINS("initrd: etc: a directory already there, kept", klog_text().c_str());
+    STRCMP_CONTAINS("initrd: 3 entries", klog_text().c_str());
+    STRCMP_CONTAINS("1 skipped", klog_text().c_str());
+}
+
+TEST(rootfs, a_compressed_archive_is_refused_by_name) {
+    static const uint8_t gz[32] = {0x1f, 0x8b, 0x08};
+    klog::clear();
+    LONGS_EQUAL(-EINVAL, populate_rootfs(gz, sizeof gz, "initrd"));
+    STRCMP_CONTAINS("initrd: a gzip-compressed archive", klog_text().c_str());
+    STRCMP_EQUAL("hello, rootfs\n", cat("/etc/motd").c_str());
+}

@@ -10,6 +10,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/profile.h"
 #include "kernel/mm/init.h"
+#include "kernel/mm/initrd.h"
 #include "kernel/mm/slab.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
@@ -56,8 +57,10 @@ void setup(uint32_t ram_bytes) {
         mm::set_cache_line_size(c.dline);
     }
     auto addr = [](const char* sym) { return reinterpret_cast<uintptr_t>(sym); };
+    mm::initrd_range rd = mm::initrd_from_cmdline(mips::kseg0, ram_end, addr(__kernel_start), addr(_end),
+                                                  mips::kseg1);
     mm::mem_init(mips::kseg0, ram_bytes,
-                 {addr(__kernel_start), addr(__text_end), addr(_sdata), addr(__bss_start), addr(_end)});
+                 {addr(__kernel_start), addr(__text_end), addr(_sdata), addr(__bss_start), addr(_end)}, rd);
     profile_init(addr(__kernel_start), addr(__text_end));
 }
 
