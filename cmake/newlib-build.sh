@@ -1,9 +1,10 @@
 #!/bin/sh
 # Configure, build and install newlib 3.3.0 (Debian's newlib-source) for the
-# freestanding mipsel target. Called by the ExternalProject in cmake/newlib.cmake.
-# usage: newlib-build.sh SRC_TARBALL WORK_DIR INSTALL_DIR "TARGET_CFLAGS"
+# freestanding MIPS target, either byte order (TARGET mipsel-elf with -EL in
+# the flags, mips-elf with -EB). Called by the ExternalProject in cmake/newlib.cmake.
+# usage: newlib-build.sh SRC_TARBALL WORK_DIR INSTALL_DIR "TARGET_CFLAGS" [TARGET]
 set -eu
-tarball=$1 work=$2 prefix=$3 cflags=$4
+tarball=$1 work=$2 prefix=$3 cflags=$4 target=${5:-mipsel-elf}
 mkdir -p "$work"
 cd "$work"
 [ -d newlib-salsa ] || tar xf "$tarball"
@@ -11,7 +12,7 @@ mkdir -p build && cd build
 gccinc=$(mipsel-linux-gnu-gcc -print-file-name=include)
 tflags="$cflags -nostdinc -isystem $gccinc"
 if [ ! -f Makefile ]; then
-  ../newlib-salsa/configure --target=mipsel-elf --prefix="$prefix" \
+  ../newlib-salsa/configure --target="$target" --prefix="$prefix" \
     --disable-multilib --disable-newlib-supplied-syscalls \
     --enable-newlib-io-c99-formats --enable-newlib-io-long-long \
     --enable-newlib-reent-small --enable-newlib-nano-malloc \

@@ -9,14 +9,18 @@ if(NOT newlib_tarballs EQUAL 1)
   message(FATAL_ERROR "need exactly one /usr/src/newlib/newlib-*.tar.xz (Debian's newlib-source), found: ${NEWLIB_TARBALL}")
 endif()
 set(NEWLIB_PREFIX ${CMAKE_BINARY_DIR}/newlib/install)
-set(NEWLIB_INCLUDE ${NEWLIB_PREFIX}/mipsel-elf/include)
-set(NEWLIB_LIBDIR ${NEWLIB_PREFIX}/mipsel-elf/lib)
+# mipsel-elf or mips-elf (the toolchain file's byte order): newlib's own
+# endianness comes from the compiler's -EL/-EB (__MIPSEL__/__MIPSEB__), the
+# triple only names the install directory.
+set(NEWLIB_INCLUDE ${NEWLIB_PREFIX}/${MIPSNET_NEWLIB_TARGET}/include)
+set(NEWLIB_LIBDIR ${NEWLIB_PREFIX}/${MIPSNET_NEWLIB_TARGET}/lib)
 ExternalProject_Add(newlib
   PREFIX ${CMAKE_BINARY_DIR}/newlib
   DOWNLOAD_COMMAND ""
   CONFIGURE_COMMAND ""
   BUILD_COMMAND sh ${CMAKE_SOURCE_DIR}/cmake/newlib-build.sh ${NEWLIB_TARBALL}
                    ${CMAKE_BINARY_DIR}/newlib/work ${NEWLIB_PREFIX} "${MIPSNET_ARCH_FLAGS}"
+                   ${MIPSNET_NEWLIB_TARGET}
   INSTALL_COMMAND ""
   BUILD_BYPRODUCTS ${NEWLIB_LIBDIR}/libc.a ${NEWLIB_LIBDIR}/libm.a
   LOG_BUILD OFF)
