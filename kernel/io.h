@@ -1,6 +1,9 @@
 // Device register access (Linux's ioread32 family) through the uncached CPU
 // addresses that pci_iomap() and the board give out. Registers are
-// little-endian (PCI); volatile keeps every access, in program order.
+// little-endian (PCI) and the bridge keeps byte addresses, so the value is
+// converted here, a swap on a big-endian CPU (Linux's readl/ioread32 with
+// CONFIG_SWAP_IO_SPACE: board/malta/io.h); volatile keeps every access, in
+// program order.
 // The host unit tests link their own versions (tests/unit/host/io_host.cpp),
 // where a simulated device claims an address range.
 #pragma once

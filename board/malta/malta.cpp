@@ -45,6 +45,7 @@ const char* name() { return "MIPS Malta"; }
 void early_init() { malta::uart_init(fw_console_baud(38400)); }
 
 void init() {
+    malta::gt64120_init();
     malta::i8259_init();
     malta::pci_route_irqs();
     malta::uart_enable_rx_irq();
@@ -65,6 +66,7 @@ uint32_t calibrate_cycles_hz() { return malta::pit_measure_counter_hz(); }
 
 uint64_t read_persistent_clock() { return malta::rtc_read_unix_seconds(); }
 
+// SOFTRES is an FPGA register, native-endian (board/malta/io.h).
 void reset() {
     cpu::local_irq_save();
     malta::mmio_write<uint32_t>(malta::softres_phys, malta::softres_goreset);
