@@ -84,11 +84,22 @@ struct in_pktinfo {
 #define IP_PMTUDISC_DO 2
 #define IP_PMTUDISC_PROBE 3
 
-/* Byte order: the network's is big-endian, this machine's little. */
+/* Byte order: the network's is big-endian; this machine's is the
+   compiler's (-EL or -EB), as glibc's <netinet/in.h> decides by
+   __BYTE_ORDER. A big-endian machine has nothing to convert. */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+static inline uint16_t htons(uint16_t x) { return x; }
+static inline uint16_t ntohs(uint16_t x) { return x; }
+static inline uint32_t htonl(uint32_t x) { return x; }
+static inline uint32_t ntohl(uint32_t x) { return x; }
+#elif __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 static inline uint16_t htons(uint16_t x) { return __builtin_bswap16(x); }
 static inline uint16_t ntohs(uint16_t x) { return __builtin_bswap16(x); }
 static inline uint32_t htonl(uint32_t x) { return __builtin_bswap32(x); }
 static inline uint32_t ntohl(uint32_t x) { return __builtin_bswap32(x); }
+#else
+#error "mixed-endian machines are not supported"
+#endif
 #define htons htons
 #define ntohs ntohs
 #define htonl htonl

@@ -7,9 +7,18 @@
 extern "C" {
 #endif
 
+/* The version and header length share the first octet, version in the high
+   nibble (RFC 791 3.1); gcc allocates bit-fields from the low bits on a
+   little-endian machine and from the high bits on a big-endian one, so the
+   order of the two declarations follows the byte order, as in glibc. */
 struct iphdr {
-    unsigned int ihl : 4;      /* little-endian bit order */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
     unsigned int version : 4;
+    unsigned int ihl : 4;
+#else
+    unsigned int ihl : 4;
+    unsigned int version : 4;
+#endif
     uint8_t tos;
     uint16_t tot_len;
     uint16_t id;
@@ -22,8 +31,13 @@ struct iphdr {
 };
 
 struct ip {
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    unsigned int ip_v : 4;
+    unsigned int ip_hl : 4;
+#else
     unsigned int ip_hl : 4;
     unsigned int ip_v : 4;
+#endif
     uint8_t ip_tos;
     unsigned short ip_len;
     unsigned short ip_id;
