@@ -141,7 +141,8 @@ void tcp_get_info(struct sock* sk, tcp_info* info) {
     }
     if (tp->rx_opt.wscale_ok) {
         info->tcpi_options |= TCPI_OPT_WSCALE;
-        info->tcpi_snd_rcv_wscale = static_cast<uint8_t>((tp->rx_opt.snd_wscale & 0xf) | (tp->rcv_wscale << 4));
+        info->tcpi_snd_wscale = tp->rx_opt.snd_wscale & 0xf;
+        info->tcpi_rcv_wscale = tp->rcv_wscale & 0xf;
     }
     info->tcpi_rto = jiffies_to_usecs(tp->rto);
     info->tcpi_ato = jiffies_to_usecs(tp->ato);

@@ -31,8 +31,7 @@ int rcvbuf_of(int fd) {
     return v;
 }
 
-// Ours is the high nibble (Linux's tcpi_rcv_wscale).
-uint8_t our_wscale(int fd) { return static_cast<uint8_t>(info_of(fd).tcpi_snd_rcv_wscale >> 4); }
+uint8_t our_wscale(int fd) { return info_of(fd).tcpi_rcv_wscale; }
 
 // The window the last segment offered, scaled.
 uint32_t window_of(const out_seg& o, uint8_t wscale) { return uint32_t{o.win} << wscale; }

@@ -34,8 +34,11 @@ struct tcp_info {
     uint8_t tcpi_probes;
     uint8_t tcpi_backoff;
     uint8_t tcpi_options;
-    uint8_t tcpi_snd_rcv_wscale;   // snd_wscale : 4, rcv_wscale : 4
-    uint8_t tcpi_flags;
+    // Bit-fields as Linux declares them: which nibble holds which follows
+    // the compiler's bit-field order, so the byte order (snd_wscale is the
+    // low nibble on a little-endian machine, the high one on a big-endian).
+    uint8_t tcpi_snd_wscale : 4, tcpi_rcv_wscale : 4;
+    uint8_t tcpi_delivery_rate_app_limited : 1, tcpi_fastopen_client_fail : 2;
     uint32_t tcpi_rto;             // µs
     uint32_t tcpi_ato;
     uint32_t tcpi_snd_mss;
