@@ -38,7 +38,8 @@ long sys_readlink(const char* path, char* buf, int bufsiz);
 long sys_access(const char* path, int mode);
 long sys_getcwd(char* buf, unsigned long size);
 long sys_getdents64(int fd, void* dirent, unsigned count);
-long sys_pread64(int fd, char* buf, size_t count, long pad, unsigned long pos_lo, unsigned long pos_hi);
+// pos is o32's aligned register pair (kernel/byteorder.h merge_64).
+long sys_pread64(int fd, char* buf, size_t count, long pad, unsigned long pos_first, unsigned long pos_second);
 long sys_sendfile(int out_fd, int in_fd, int32_t* offset, size_t count);
 long sys_sendfile64(int out_fd, int in_fd, int64_t* offset, size_t count);
 long sys_unlink(const char* name);

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kernel/byteorder.h"
 #include "kernel/uapi/types.h"
 #include "libc/syscall.h"
 
@@ -76,11 +77,11 @@ int fstat(int fd, struct ::stat* st) {
 int stat(const char* path, struct ::stat* st) { return stat_call(uapi::NR_stat, path, st); }
 int lstat(const char* path, struct ::stat* st) { return stat_call(uapi::NR_lstat, path, st); }
 
-// o32: the 64-bit offset goes in an aligned register pair, a3 unused.
+// o32: the 64-bit offset goes in an aligned register pair in the CPU's
+// order (split_64), a3 unused.
 ssize_t pread(int fd, void* buf, size_t n, off_t off) {
-    int64_t pos = off;
-    return libc::do_syscall(uapi::NR_pread64, fd, buf, n, 0, static_cast<uint32_t>(pos),
-                            static_cast<uint32_t>(static_cast<uint64_t>(pos) >> 32));
+    const reg_pair pos = split_64(static_cast<uint64_t>(int64_t{off}));
+    return libc::do_syscall(uapi::NR_pread64, fd, buf, n, 0, pos.first, pos.second);
 }
 
 ssize_t sendfile(int out_fd, int in_fd, off_t* offset, size_t count) {

@@ -9,6 +9,7 @@
 // copy_from_user(), which checks the range apps may reach: on this board
 // that is all of RAM, the image and kmalloc's pages included, so kernel
 // buffers pass as Linux's kernel_write() passes them with KERNEL_DS.
+#include "kernel/byteorder.h"
 #include "kernel/fs/fdtable.h"
 #include "kernel/fs/ramfs.h"
 #include "kernel/mm/slab.h"
@@ -133,9 +134,9 @@ long sys_sendfile64(int out_fd, int in_fd, int64_t* offset, size_t count) {
 }
 
 // o32 passes the 64-bit offset in an aligned pair: a3 is padding, the
-// halves are the fifth and sixth arguments (low first, little-endian).
-long sys_pread64(int fd, char* buf, size_t count, long, unsigned long pos_lo, unsigned long pos_hi) {
-    loff_t pos = static_cast<loff_t>((static_cast<uint64_t>(pos_hi) << 32) | pos_lo);
+// halves are the fifth and sixth arguments in the CPU's order (merge_64).
+long sys_pread64(int fd, char* buf, size_t count, long, unsigned long pos_first, unsigned long pos_second) {
+    loff_t pos = static_cast<loff_t>(merge_64(static_cast<uint32_t>(pos_first), static_cast<uint32_t>(pos_second)));
     if (pos < 0) {
         return -EINVAL;
     }

@@ -4,10 +4,12 @@
 // malformed archives refused with a message.
 #include <CppUTest/TestHarness.h>
 
+#include <stdint.h>
 #include <string.h>
 
 #include <string>
 
+#include "kernel/byteorder.h"
 #include "kernel/fs/ramfs.h"
 #include "kernel/printk.h"
 #include "kernel/syscalls.h"
@@ -20,6 +22,12 @@ using namespace uapi;
 using cpio_test::archive;
 
 namespace {
+
+// pread64 as libc calls it: the offset split into o32's register pair.
+long pread_at(int fd, char* buf, size_t n, int64_t pos) {
+    const reg_pair p = split_64(static_cast<uint64_t>(pos));
+    return sys_pread64(fd, buf, n, 0, p.first, p.second);
+}
 
 // Static storage: files are served from it in place.
 archive arc;
@@ -241,15 +249,15 @@ TEST(rootfs, lseek_and_pread) {
     LONGS_EQUAL(100, sys_lseek(f, 100, seek_set));   // past the end: reads 0
     LONGS_EQUAL(0, sys_read(f, c, 1));
     memset(c, 0, sizeof c);
-    LONGS_EQUAL(5, sys_pread64(f, c, 5, 0, 0, 0));
+    LONGS_EQUAL(5, pread_at(f, c, 5, 0));
     STRCMP_EQUAL("hello", c);
     LONGS_EQUAL(100, sys_lseek(f, 0, seek_cur));     // pread leaves the position
-    LONGS_EQUAL(0, sys_pread64(f, c, 5, 0, 0, 1));   // 4 GiB in: nothing
-    LONGS_EQUAL(-EINVAL, sys_pread64(f, c, 5, 0, 0, 0x80000000u));
-    LONGS_EQUAL(-EBADF, sys_pread64(99, c, 5, 0, 0, 0));
+    LONGS_EQUAL(0, pread_at(f, c, 5, int64_t{1} << 32));   // 4 GiB in: nothing
+    LONGS_EQUAL(-EINVAL, pread_at(f, c, 5, INT64_MIN));
+    LONGS_EQUAL(-EBADF, pread_at(99, c, 5, 0));
     int p[2];
     sys_pipe2(p, 0);
-    LONGS_EQUAL(-ESPIPE, sys_pread64(p[0], c, 1, 0, 0, 0));
+    LONGS_EQUAL(-ESPIPE, pread_at(p[0], c, 1, 0));
     sys_close(p[0]);
     sys_close(p[1]);
     sys_close(f);
@@ -332,14 +340,14 @@ TEST(rootfs, tmpfs_create_write_read_truncate_unlink) {
     // A hole reads as zeros.
     sys_lseek(f, 20000, seek_set);
     LONGS_EQUAL(1, sys_write(f, "z", 1));
-    LONGS_EQUAL(0, sys_pread64(f, c, 1, 0, 15000, 0) == 1 && c[0] == 0 ? 0 : 1);
+    LONGS_EQUAL(0, pread_at(f, c, 1, 15000) == 1 && c[0] == 0 ? 0 : 1);
     LONGS_EQUAL(-EFAULT, sys_write(f, fs_test::bad_ptr, 1));
     // Past 64 MiB: EFBIG, and no page array that size.
     sys_lseek(f, 64 << 20, seek_set);
     LONGS_EQUAL(-EFBIG, sys_write(f, "x", 1));
     LONGS_EQUAL(-EFBIG, sys_ftruncate(f, (64 << 20) + 1));
     LONGS_EQUAL(0, sys_ftruncate(f, 64 << 20));   // a hole: no pages
-    LONGS_EQUAL(0, sys_pread64(f, c, 1, 0, 60 << 20, 0) == 1 && c[0] == 0 ? 0 : 1);
+    LONGS_EQUAL(0, pread_at(f, c, 1, 60 << 20) == 1 && c[0] == 0 ? 0 : 1);
     LONGS_EQUAL(-EINVAL, sys_ftruncate(f, -1));
     sys_close(f);
     // O_TRUNC empties it and gives the pages back.
