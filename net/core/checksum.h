@@ -24,6 +24,16 @@ __wsum csum_partial(const void* buff, int len, __wsum sum);
 // Copies len bytes and returns their csum_partial() from 0, in one pass.
 __wsum csum_partial_copy_nocheck(const void* src, void* dst, int len);
 
+// The same three as a CPU of byte order O computes them, from its own
+// loads: the functions above are these for the host's order, and a host
+// test runs the big-endian ones to see what a big-endian CPU would store.
+template <byte_order O>
+__wsum csum_partial_as(const void* buff, int len, __wsum sum);
+template <byte_order O>
+__wsum csum_partial_copy_as(const void* src, void* dst, int len);
+template <byte_order O>
+__wsum csum_tcpudp_nofold_as(__be32 saddr, __be32 daddr, uint32_t len, uint8_t proto, __wsum sum);
+
 // The 32-bit partial sum reduced to 16 bits and complemented.
 constexpr __sum16 csum_fold(__wsum sum) {
     sum = (sum & 0xffff) + (sum >> 16);

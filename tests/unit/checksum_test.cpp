@@ -203,25 +203,129 @@ TEST(checksum, incremental_update_equals_recomputation) {
     LONGS_EQUAL(0, ip_fast_csum(hdr, 5));
 }
 
-// A big-endian CPU loads each 16-bit word with its bytes the other way
-// round. Running this little-endian code over a buffer with every pair
-// swapped is therefore what the same code computes on a big-endian CPU over
-// the original buffer: the result must be the byte swap of ours, so that
-// both CPUs store the same two bytes on the wire (RFC 1071 2(B)).
-TEST(checksum, big_endian_view_stores_the_same_bytes) {
-    for (size_t len = 0; len <= 64; ++len) {
-        uint8_t swapped[66] = {};
-        size_t padded = (len + 1) & ~size_t{1};
-        for (size_t i = 0; i < padded; i += 2) {
-            swapped[i] = i + 1 < len ? pattern[i + 1] : 0;
-            swapped[i + 1] = pattern[i];
+// The same sums as a CPU of either byte order computes them
+// (csum_partial_as<O>): the two bytes it stores must be the same, RFC 1071's,
+// whichever it is (RFC 1071 2(B)). Values go in and out the way such a CPU
+// loads and stores them.
+namespace {
+
+template <byte_order O>
+uint16_t load16_as(const uint8_t* p) {
+    return O == byte_order::big ? get_unaligned_be16(p) : get_unaligned_le16(p);
+}
+template <byte_order O>
+uint32_t load32_as(const uint8_t* p) {
+    return O == byte_order::big ? get_unaligned_be32(p) : get_unaligned_le32(p);
+}
+template <byte_order O>
+void store16_as(uint16_t v, uint8_t* p) {
+    O == byte_order::big ? put_unaligned_be16(v, p) : put_unaligned_le16(v, p);
+}
+// The checksum as it reads on the wire after the CPU stored it.
+template <byte_order O>
+uint16_t on_wire(__sum16 c) {
+    uint8_t b[2];
+    store16_as<O>(c, b);
+    return get_unaligned_be16(b);
+}
+
+template <byte_order O>
+void check_every_length_and_alignment() {
+    for (size_t off = 0; off < 8; ++off) {
+        for (size_t len = 0; len <= 300; ++len) {
+            const int n = static_cast<int>(len);
+            if (on_wire<O>(csum_fold(csum_partial_as<O>(pattern + off, n, 0))) != reference_csum(pattern + off, len)) {
+                FAIL("checksum differs from RFC 1071's definition");
+            }
+            uint8_t copy[300];
+            if (on_wire<O>(csum_fold(csum_partial_copy_as<O>(pattern + off, copy, n))) !=
+                    reference_csum(pattern + off, len) ||
+                memcmp(copy, pattern + off, len) != 0) {
+                FAIL("copy and sum differs");
+            }
         }
-        __sum16 le = ip_compute_csum(pattern, static_cast<int>(len));
-        __sum16 be = ip_compute_csum(swapped, static_cast<int>(padded));
-        LONGS_EQUAL(swab16(le), be);
     }
-    // The pseudo-header's numbers: on a big-endian CPU htons() is the
-    // identity, so the big-endian sum of {proto, len} is the swapped one.
-    __wsum le = csum_tcpudp_nofold(0, 0, 300, 6, 0);
-    LONGS_EQUAL(swab16(csum_fold(le)), static_cast<uint16_t>(~((6 + 300) & 0xffff)));
+}
+
+// Pieces at odd offsets joined by csum_block_add: a rotation, no byte order.
+template <byte_order O>
+void check_pieces_join() {
+    for (int cut = 0; cut <= 41; ++cut) {
+        __wsum s = csum_partial_as<O>(pattern, cut, 0);
+        s = csum_block_add(s, csum_partial_as<O>(pattern + cut, 100 - cut, 0), cut);
+        LONGS_EQUAL(reference_csum(pattern, 100), on_wire<O>(csum_fold(s)));
+    }
+}
+
+// RFC 768's UDP example of udp_pseudo_header_rfc768, then the receiver's
+// check over the datagram with the stored checksum in it.
+template <byte_order O>
+void check_udp_pseudo_header() {
+    uint8_t udp[13] = {0x04, 0xd2, 0x00, 0x50, 0x00, 0x0d, 0x00, 0x00, 'h', 'e', 'l', 'l', 'o'};
+    const __be32 saddr = load32_as<O>(saddr_bytes), daddr = load32_as<O>(daddr_bytes);
+    __sum16 c = csum_fold(csum_tcpudp_nofold_as<O>(saddr, daddr, sizeof udp, 17, csum_partial_as<O>(udp, sizeof udp, 0)));
+    LONGS_EQUAL(0x34c7, on_wire<O>(c));
+    store16_as<O>(c, udp + 6);
+    LONGS_EQUAL(0, csum_fold(csum_tcpudp_nofold_as<O>(saddr, daddr, sizeof udp, 17, csum_partial_as<O>(udp, sizeof udp, 0))));
+    // TCP, a length over 255 (both bytes of the pseudo-header length used).
+    uint8_t seg[300];
+    for (int i = 0; i < 300; ++i) {
+        seg[i] = static_cast<uint8_t>(i * 7 + 3);
+    }
+    c = csum_fold(csum_tcpudp_nofold_as<O>(saddr, daddr, 300, 6, csum_partial_as<O>(seg, 300, 0)));
+    LONGS_EQUAL(0x4f6c, on_wire<O>(c));
+}
+
+// Forwarding's TTL decrement and a NAT rewrite, as incremental updates of
+// the stored header checksum (RFC 1624), then a full check.
+template <byte_order O>
+void check_incremental_update() {
+    uint8_t hdr[20];
+    memcpy(hdr, ip_header, 20);
+    __sum16 check = load16_as<O>(hdr + 10);
+    const __be16 old_ttl_proto = load16_as<O>(hdr + 8);
+    hdr[8] = static_cast<uint8_t>(hdr[8] - 1);
+    csum_replace2(&check, old_ttl_proto, load16_as<O>(hdr + 8));
+    store16_as<O>(check, hdr + 10);
+    LONGS_EQUAL(0, csum_fold(csum_partial_as<O>(hdr, 20, 0)));
+    const __be32 old_daddr = load32_as<O>(hdr + 16);
+    const uint8_t nat[4] = {10, 0, 0, 7};
+    memcpy(hdr + 16, nat, 4);
+    csum_replace4(&check, old_daddr, load32_as<O>(nat));
+    store16_as<O>(check, hdr + 10);
+    LONGS_EQUAL(0, csum_fold(csum_partial_as<O>(hdr, 20, 0)));
+    // What is on the wire is RFC 1071's sum of the header without it.
+    uint8_t zeroed[20];
+    memcpy(zeroed, hdr, 20);
+    zeroed[10] = zeroed[11] = 0;
+    LONGS_EQUAL(reference_csum(zeroed, 20), get_unaligned_be16(hdr + 10));
+}
+
+}  // namespace
+
+TEST(checksum, the_host_functions_are_the_host_order) {
+    for (int len = 0; len <= 64; ++len) {
+        LONGS_EQUAL(csum_partial_as<host_byte_order>(pattern + 1, len, 7), csum_partial(pattern + 1, len, 7));
+    }
+    LONGS_EQUAL(csum_tcpudp_nofold_as<host_byte_order>(1, 2, 300, 6, 3), csum_tcpudp_nofold(1, 2, 300, 6, 3));
+}
+
+TEST(checksum, either_cpu_stores_the_rfc1071_checksum) {
+    check_every_length_and_alignment<byte_order::little>();
+    check_every_length_and_alignment<byte_order::big>();
+}
+
+TEST(checksum, either_cpu_joins_pieces_at_odd_offsets) {
+    check_pieces_join<byte_order::little>();
+    check_pieces_join<byte_order::big>();
+}
+
+TEST(checksum, either_cpu_fills_the_udp_and_tcp_pseudo_header) {
+    check_udp_pseudo_header<byte_order::little>();
+    check_udp_pseudo_header<byte_order::big>();
+}
+
+TEST(checksum, either_cpu_updates_a_stored_checksum_incrementally) {
+    check_incremental_update<byte_order::little>();
+    check_incremental_update<byte_order::big>();
 }
