@@ -167,12 +167,13 @@ void pcnet32::rx_free() {
 void pcnet32::init_rings() {
     for (unsigned i = 0; i < rx_ring_size; ++i) {
         volatile rx_desc& d = rings_->rx_ring[i];
-        d.base = cpu_to_le32(rx_dma_[i]);
-        d.buf_length = cpu_to_le16(bcnt(PCNET32_BUF_SIZE));
+        const rx_desc card = rx_desc_for_card(rx_dma_[i], PCNET32_BUF_SIZE);
+        d.base = card.base;
+        d.buf_length = card.buf_length;
         d.msg_length = 0;
         d.reserved = 0;
         cpu::barrier();
-        d.status = cpu_to_le16(rmd::own);
+        d.status = card.status;
     }
     for (unsigned i = 0; i < tx_ring_size; ++i) {
         volatile tx_desc& d = rings_->tx_ring[i];
@@ -440,11 +441,12 @@ int pcnet32::xmit_locked(sk_buff* skb, dma_addr_t a, unsigned len, tx_batch& don
     tx_map_len_[i] = static_cast<uint16_t>(skb->len);
     tx_len_[i] = static_cast<uint16_t>(len);
     volatile tx_desc& d = rings_->tx_ring[i];
-    d.base = cpu_to_le32(a);
-    d.length = cpu_to_le16(bcnt(skb->len));
+    const tx_desc card = tx_desc_for_card(a, skb->len);
+    d.base = card.base;
+    d.length = card.length;
     d.misc = 0;
     cpu::barrier();   // address and length before ownership
-    d.status = cpu_to_le16(tmd::own | tmd::stp | tmd::enp);
+    d.status = card.status;
     tx_head_ = (i + 1) & tx_mask;
     if (++tx_count_ == tx_ring_size) {
         if (hooks.tx_stop) {
@@ -604,11 +606,12 @@ bool pcnet32::rx_one(sk_buff*& up) {
     } else {
         count_rx_error(stats_, status);
     }
-    d.base = cpu_to_le32(rx_dma_[i]);
+    const rx_desc card = rx_desc_for_card(rx_dma_[i], PCNET32_BUF_SIZE);
+    d.base = card.base;
     d.msg_length = 0;
-    d.buf_length = cpu_to_le16(bcnt(PCNET32_BUF_SIZE));
+    d.buf_length = card.buf_length;
     cpu::barrier();   // address and length before ownership
-    d.status = cpu_to_le16(rmd::own);
+    d.status = card.status;
     rx_next_ = (i + 1) & rx_mask;
     return true;
 }

@@ -121,11 +121,18 @@ constexpr uint16_t bcnt(size_t size) {
     return static_cast<uint16_t>((0u - static_cast<unsigned>(size)) & 0x0fffu) | 0xf000u;
 }
 
+// The card reads descriptors and the init block over PCI DMA as
+// little-endian structures whatever the CPU's order (Linux's pcnet32.c
+// stores them through cpu_to_le32/cpu_to_le16 and reads le16_to_cpu), so
+// these build them as a CPU of byte order O must store them: the host's,
+// or in the host tests the other one, to check what a big-endian CPU writes.
+// Multi-byte fields are converted; the MAC and the filter are byte strings.
+template <byte_order O = host_byte_order>
 constexpr init_block make_init_block(uint16_t mode_bits, unsigned rx_order, unsigned tx_order,
                                      const uint8_t (&mac)[ETH_ALEN], const uint8_t (&ladrf)[8],
                                      uint32_t rdra, uint32_t tdra) {
     init_block ib{};
-    ib.mode = cpu_to_le16(mode_bits);
+    ib.mode = cpu_to_le16<O>(mode_bits);
     ib.rlen = static_cast<uint8_t>(rx_order << 4);
     ib.tlen = static_cast<uint8_t>(tx_order << 4);
     for (size_t i = 0; i < ETH_ALEN; ++i) {
@@ -134,9 +141,30 @@ constexpr init_block make_init_block(uint16_t mode_bits, unsigned rx_order, unsi
     for (size_t i = 0; i < 8; ++i) {
         ib.ladrf[i] = ladrf[i];
     }
-    ib.rdra = cpu_to_le32(rdra);
-    ib.tdra = cpu_to_le32(tdra);
+    ib.rdra = cpu_to_le32<O>(rdra);
+    ib.tdra = cpu_to_le32<O>(tdra);
     return ib;
+}
+
+// A receive descriptor given to the card: the buffer's bus address and
+// size, OWN set. The driver stores status last (ownership after the rest).
+template <byte_order O = host_byte_order>
+constexpr rx_desc rx_desc_for_card(uint32_t buf, size_t size) {
+    rx_desc d{};
+    d.base = cpu_to_le32<O>(buf);
+    d.buf_length = cpu_to_le16<O>(bcnt(size));
+    d.status = cpu_to_le16<O>(rmd::own);
+    return d;
+}
+
+// A transmit descriptor for one frame in one buffer: OWN, STP and ENP.
+template <byte_order O = host_byte_order>
+constexpr tx_desc tx_desc_for_card(uint32_t buf, size_t len) {
+    tx_desc d{};
+    d.base = cpu_to_le32<O>(buf);
+    d.length = cpu_to_le16<O>(bcnt(len));
+    d.status = cpu_to_le16<O>(tmd::own | tmd::stp | tmd::enp);
+    return d;
 }
 
 // Logical address filter ("Address Matching"): the controller runs the

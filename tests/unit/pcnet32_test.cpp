@@ -2,10 +2,99 @@
 #include <CppUTest/TestHarness.h>
 
 #include <stddef.h>
+#include <string.h>
 
 #include "drivers/net/pcnet32_hw.h"
 
 using namespace pcnet32_hw;
+
+namespace {
+
+// What a CPU of byte order O leaves in memory when it stores a field: the
+// bytes the card then reads over DMA. On this host one of the two orders is
+// the host's, the other is what a big- (or little-) endian CPU would write.
+template <byte_order O>
+void put16(uint16_t v, uint8_t* p) {
+    O == byte_order::big ? put_unaligned_be16(v, p) : put_unaligned_le16(v, p);
+}
+template <byte_order O>
+void put32(uint32_t v, uint8_t* p) {
+    O == byte_order::big ? put_unaligned_be32(v, p) : put_unaligned_le32(v, p);
+}
+// And what it loads from bytes the card wrote.
+template <byte_order O>
+uint16_t get16(const uint8_t* p) {
+    return O == byte_order::big ? get_unaligned_be16(p) : get_unaligned_le16(p);
+}
+template <byte_order O>
+uint32_t get32(const uint8_t* p) {
+    return O == byte_order::big ? get_unaligned_be32(p) : get_unaligned_le32(p);
+}
+
+template <byte_order O>
+void memory_image(const init_block& ib, uint8_t (&out)[28]) {
+    put16<O>(ib.mode, out);
+    out[2] = ib.rlen;
+    out[3] = ib.tlen;
+    memcpy(out + 4, ib.padr, 6);
+    put16<O>(ib.reserved, out + 10);
+    memcpy(out + 12, ib.ladrf, 8);
+    put32<O>(ib.rdra, out + 20);
+    put32<O>(ib.tdra, out + 24);
+}
+
+// RMD and TMD share the layout: a word, two halfwords, two words.
+template <byte_order O, typename Desc>
+void memory_image(const Desc& d, uint16_t len_field, uint32_t misc_field, uint8_t (&out)[16]) {
+    put32<O>(d.base, out);
+    put16<O>(len_field, out + 4);
+    put16<O>(d.status, out + 6);
+    put32<O>(misc_field, out + 8);
+    put32<O>(d.reserved, out + 12);
+}
+
+const uint8_t test_mac[6] = {0x52, 0x54, 0, 0x12, 0x34, 0x56};
+const uint8_t test_ladrf[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+// The init block of init_block_layout as the controller must read it.
+const uint8_t init_block_bytes[28] = {0x00, 0x80, 0x50, 0x90, 0x52, 0x54, 0, 0x12, 0x34, 0x56,
+                                      0, 0, 1, 2, 3, 4, 5, 6, 7, 8,
+                                      0x50, 0x34, 0x12, 0x00, 0xe0, 0xcd, 0xab, 0x00};
+
+template <byte_order O>
+void check_init_block() {
+    uint8_t out[28];
+    memory_image<O>(make_init_block<O>(mode::prom, 5, 9, test_mac, test_ladrf, 0x00123450, 0x00abcde0), out);
+    MEMCMP_EQUAL(init_block_bytes, out, 28);
+}
+
+template <byte_order O>
+void check_descriptors_to_the_card() {
+    uint8_t out[16];
+    const rx_desc rx = rx_desc_for_card<O>(0x00123450, 1536);
+    memory_image<O>(rx, rx.buf_length, rx.msg_length, out);
+    // RMD0 the address, RMD1 BCNT (-1536, ones on top) and OWN, little-endian.
+    const uint8_t rx_want[16] = {0x50, 0x34, 0x12, 0x00, 0x00, 0xfa, 0x00, 0x80, 0, 0, 0, 0, 0, 0, 0, 0};
+    MEMCMP_EQUAL(rx_want, out, 16);
+    const tx_desc tx = tx_desc_for_card<O>(0x8765432c, 60);
+    memory_image<O>(tx, tx.length, tx.misc, out);
+    // TMD1: BCNT -60 and OWN | STP | ENP.
+    const uint8_t tx_want[16] = {0x2c, 0x43, 0x65, 0x87, 0xc4, 0xff, 0x00, 0x83, 0, 0, 0, 0, 0, 0, 0, 0};
+    MEMCMP_EQUAL(tx_want, out, 16);
+}
+
+// A descriptor as the card hands it back: a 64-byte frame received whole
+// (RMD1 status STP | ENP, RMD2 MCNT 64, some RPC/RCC bits above it).
+template <byte_order O>
+void check_descriptor_from_the_card() {
+    const uint8_t rmd[16] = {0x50, 0x34, 0x12, 0x00, 0x00, 0xfa, 0x00, 0x03, 0x40, 0x00, 0x12, 0x34};
+    const uint16_t status = le16_to_cpu<O>(get16<O>(rmd + 6));
+    LONGS_EQUAL(rmd::stp | rmd::enp, status);
+    CHECK(rx_frame_ok(status));
+    LONGS_EQUAL(60, rx_frame_len(le32_to_cpu<O>(get32<O>(rmd + 8))));
+    LONGS_EQUAL(0x00123450, le32_to_cpu<O>(get32<O>(rmd)));
+}
+
+}  // namespace
 
 TEST_GROUP(pcnet32_hw) {};
 
@@ -60,6 +149,23 @@ TEST(pcnet32_hw, init_block_layout) {
                               0, 0, 1, 2, 3, 4, 5, 6, 7, 8,
                               0x50, 0x34, 0x12, 0x00, 0xe0, 0xcd, 0xab, 0x00};
     MEMCMP_EQUAL(want, b, 28);   // little-endian, as the controller reads it
+}
+
+// The card reads the init block and the rings little-endian (PCI DMA);
+// from a big-endian CPU every multi-byte field must be stored swapped.
+TEST(pcnet32_hw, init_block_reaches_the_card_little_endian_from_either_cpu) {
+    check_init_block<byte_order::little>();
+    check_init_block<byte_order::big>();
+}
+
+TEST(pcnet32_hw, descriptors_reach_the_card_little_endian_from_either_cpu) {
+    check_descriptors_to_the_card<byte_order::little>();
+    check_descriptors_to_the_card<byte_order::big>();
+}
+
+TEST(pcnet32_hw, descriptors_from_the_card_read_the_same_on_either_cpu) {
+    check_descriptor_from_the_card<byte_order::little>();
+    check_descriptor_from_the_card<byte_order::big>();
 }
 
 TEST(pcnet32_hw, descriptor_layout) {
