@@ -10,6 +10,8 @@
 # kernel command line, e.g. tools/boot.sh loglevel=4. Only when an apps=
 # argument names telnetd (a shell with NO authentication) is host port
 # 2323 (on 127.0.0.1) forwarded to the guest's 23: telnet 127.0.0.1 2323.
+#   --be         the big-endian image (preset malta-be, build/malta-be,
+#                qemu-system-mips) instead of the little-endian one
 #   --gdb        QEMU waits, halted, for gdb on port 1234:
 #                gdb-multiarch -x tools/gdbinit (in another terminal)
 #   --pcap FILE  every frame of the guest's NIC into FILE (QEMU's
@@ -19,10 +21,12 @@
 set -eu
 cd "$(dirname "$0")/.."
 debug=""
+gdb=""
+preset=malta
 while [ $# -gt 0 ]; do
   case "$1" in
-    --gdb) debug="$debug -s -S"; shift
-      echo "QEMU halted for gdb on :1234: gdb-multiarch -x tools/gdbinit" >&2 ;;
+    --be) preset=malta-be; shift ;;
+    --gdb) debug="$debug -s -S"; gdb=1; shift ;;
     --pcap) [ $# -ge 2 ] || { echo "--pcap needs a file" >&2; exit 2; }
       debug="$debug -object filter-dump,id=dump0,netdev=n0,file=$2"; shift 2 ;;
     --initrd) [ $# -ge 2 ] || { echo "--initrd needs a file" >&2; exit 2; }
@@ -31,8 +35,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 tools/deps.sh boot
-[ -f build/malta/CMakeCache.txt ] || cmake --preset malta >/dev/null
-cmake --build build/malta -j"$(nproc)" >/dev/null
+[ -f "build/$preset/CMakeCache.txt" ] || cmake --preset "$preset" >/dev/null
+cmake --build "build/$preset" -j"$(nproc)" >/dev/null
+kernel=build/$preset/kernel.elf
+qemu=$(tools/qemu-system.sh "$kernel")
+[ -z "$gdb" ] || echo "QEMU halted for gdb on :1234: MIPSNET_KERNEL=$kernel gdb-multiarch -x tools/gdbinit" >&2
 case " $* " in
   *" ip="*) ;;
   *) set -- "ip=dhcp" "$@" ;;
@@ -48,6 +55,6 @@ for a in "$@"; do
   esac
 done
 # shellcheck disable=SC2086
-exec qemu-system-mipsel -M malta -m 128 -nographic -vga none -no-reboot -semihosting $debug \
+exec "$qemu" -M malta -m 128 -nographic -vga none -no-reboot -semihosting $debug \
   -netdev "user,id=n0,$fwd" -device pcnet,netdev=n0,romfile= \
-  -kernel build/malta/kernel.elf -append "$*"
+  -kernel "$kernel" -append "$*"

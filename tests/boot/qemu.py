@@ -11,6 +11,21 @@ KERNEL = os.environ.get("MIPSNET_KERNEL", os.path.join(ROOT, "build/malta/kernel
 PROMPT = "mipsnet> "
 
 
+def byte_order(elf):
+    """'little' or 'big': a MIPS ELF image's byte order (e_ident[EI_DATA])."""
+    with open(elf, "rb") as f:
+        ident = f.read(6)
+    if ident[:4] != b"\x7fELF" or ident[5] not in (1, 2):
+        raise ValueError(f"{elf}: not an ELF image of known byte order")
+    return "little" if ident[5] == 1 else "big"
+
+
+def qemu_system(elf=KERNEL):
+    """The QEMU that runs the image: qemu-system-mipsel or qemu-system-mips
+    (tools/qemu-system.sh decides the same way)."""
+    return "qemu-system-mipsel" if byte_order(elf) == "little" else "qemu-system-mips"
+
+
 class Qemu:
     """One QEMU run: output is collected by a thread; expect() searches it."""
 
@@ -19,7 +34,7 @@ class Qemu:
         # semihosting=False for a Linux kernel: with it, QEMU's Malta loader
         # passes no initrd to Linux ("Initrd not found or empty").
         cmd = list(wrapper) + [
-            "qemu-system-mipsel", "-M", "malta", "-m", str(mem), "-nographic", "-vga", "none",
+            qemu_system(kernel), "-M", "malta", "-m", str(mem), "-nographic", "-vga", "none",
             "-no-reboot", *(["-semihosting"] if semihosting else []), *net, *extra,
             "-kernel", kernel, "-append", append,
         ]

@@ -10,7 +10,8 @@ from labgrid import Environment
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-@pytest.mark.parametrize("name,has_loader", [("env-qemu.yaml", False), ("env-board.yaml", True)])
+@pytest.mark.parametrize("name,has_loader", [("env-qemu.yaml", False), ("env-qemu-be.yaml", False),
+                                             ("env-board.yaml", True)])
 def test_environment_binds(name, has_loader):
     target = Environment(os.path.join(HERE, name)).get_target("main")
     strategy = target.get_driver("MipsnetStrategy", activate=False)

@@ -13,7 +13,9 @@ append="apps=unittest panic=-1"
 [ -n "$args" ] && append="$append unittest.args=$args"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-timeout -k 5 "$seconds" qemu-system-mipsel -M malta -m 128 -nographic -vga none -no-reboot \
+# qemu-system-mipsel or qemu-system-mips, by the image's byte order.
+qemu=$(sh "$(dirname "$0")/../../tools/qemu-system.sh" "$image") || exit 1
+timeout -k 5 "$seconds" "$qemu" -M malta -m 128 -nographic -vga none -no-reboot \
   -semihosting -nic none -kernel "$image" -append "$append" </dev/null >"$out" 2>&1
 status=$?
 tr -d '\r' <"$out"
