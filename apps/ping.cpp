@@ -86,18 +86,21 @@ bool parse(int argc, char** argv, options* o) {
     return true;
 }
 
+// RFC 1071's Internet checksum over the words as the network orders them
+// (a last odd byte padded with zero), returned in network order, ready to
+// store into the header on a CPU of either byte order.
 uint16_t icmp_checksum(const uint8_t* p, size_t len) {
     uint32_t sum = 0;
     for (size_t i = 0; i + 1 < len; i += 2) {
-        sum += static_cast<uint32_t>(p[i] | (p[i + 1] << 8));
+        sum += static_cast<uint32_t>((p[i] << 8) | p[i + 1]);
     }
     if (len & 1) {
-        sum += p[len - 1];
+        sum += static_cast<uint32_t>(p[len - 1] << 8);
     }
     while (sum >> 16) {
         sum = (sum & 0xffff) + (sum >> 16);
     }
-    return static_cast<uint16_t>(~sum);
+    return htons(static_cast<uint16_t>(~sum));
 }
 
 void print_time(long long us) {
