@@ -2,6 +2,7 @@
 import os
 import re
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -18,6 +19,14 @@ def byte_order(elf):
     if ident[:4] != b"\x7fELF" or ident[5] not in (1, 2):
         raise ValueError(f"{elf}: not an ELF image of known byte order")
     return "little" if ident[5] == 1 else "big"
+
+
+def proc_addr(dotted, elf=KERNEL):
+    """An IPv4 address as Linux's /proc/net files print it (route, igmp,
+    tcp, udp): the __be32 as a %08X number, so its bytes reversed on a
+    little-endian machine and in network order on a big-endian one."""
+    raw = socket.inet_aton(dotted)
+    return (raw[::-1] if byte_order(elf) == "little" else raw).hex().upper()
 
 
 def qemu_system(elf=KERNEL):

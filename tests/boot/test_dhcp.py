@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from qemu import PROMPT
+from qemu import PROMPT, proc_addr
 
 SLIRP = ("-netdev", "user,id=n0,hostname=board7", "-device", "pcnet,netdev=n0,romfile=")
 # A hub with one port: the guest's frames go nowhere, nothing answers.
@@ -39,8 +39,9 @@ def test_lease_from_slirp(boot, ip):
     assert "nameserver 10.0.2.3" in pnp.splitlines()
     assert "bootserver 10.0.2.2" in pnp.splitlines()
     route = q.run("cat /proc/net/route")
-    assert re.search(r"^eth0\t00000000\t0202000A\t0003\t", route, re.M), route   # default via 10.0.2.2
-    assert re.search(r"^eth0\t0002000A\t00000000\t0001\t", route, re.M), route   # 10.0.2.0/24
+    gw, net = proc_addr("10.0.2.2"), proc_addr("10.0.2.0")
+    assert re.search(rf"^eth0\t00000000\t{gw}\t0003\t", route, re.M), route   # default via 10.0.2.2
+    assert re.search(rf"^eth0\t{net}\t00000000\t0001\t", route, re.M), route   # 10.0.2.0/24
     assert re.search(r"inet 10\.0\.2\.15  netmask 255\.255\.255\.0  broadcast 10\.0\.2\.255", q.run("ifconfig eth0"))
     assert "board7" in q.run("uname -a")   # option 12, no hostname= given
 

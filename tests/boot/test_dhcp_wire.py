@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from qemu import PROMPT
+from qemu import PROMPT, proc_addr
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PEER = os.path.join(HERE, "dhcp_peer.py")
@@ -238,4 +238,4 @@ def test_nak_at_renewal_removes_the_address_and_restarts(dnsmasq_ns, boot, tmp_p
     ifc = q.run("ifconfig eth0")
     assert f"inet {new} " in ifc and f"inet {old} " not in ifc
     route = q.run("cat /proc/net/route")
-    assert re.search(r"^eth0\t00000000\t0103000A\t0003\t", route, re.M), route
+    assert re.search(rf"^eth0\t00000000\t{proc_addr('10.0.3.1')}\t0003\t", route, re.M), route
