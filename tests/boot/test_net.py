@@ -29,9 +29,10 @@ import os  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
-import time  # noqa: E402
 
 import pytest  # noqa: E402
+
+import capture  # noqa: E402
 
 HOST_IP, GUEST_IP = "10.0.3.1", "10.0.3.2"
 GUEST_MAC = "52:54:00:12:34:56"   # QEMU's default for the first NIC
@@ -186,11 +187,8 @@ def test_tshark_finds_the_guests_socket_traffic_well_formed(wire, tmp_path):
     # built by raw_sendmsg (and fragmented), ARP built by arping through
     # SOCK_DGRAM, all checked by tshark.
     pcap = str(tmp_path / "guest.pcapng")
-    cap = subprocess.Popen(["ip", "netns", "exec", wire.netns, "tshark", "-q", "-i", "tap0", "-f",
-                            f"ether src {GUEST_MAC}", "-a", "duration:10", "-w", pcap],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    cap = capture.start(wire.netns, "tap0", pcap, f"ether src {GUEST_MAC}", extra=("-a", "duration:10"))
     try:
-        time.sleep(3)   # tshark's capture starts
         wire.run(f"ping -c 5 -i 0.1 {HOST_IP}", timeout=30)
         wire.run(f"ping -c 2 -i 0.2 -s 8000 {HOST_IP}", timeout=30)
         wire.run(f"arping -c 2 -i 0.2 {HOST_IP}", timeout=30)

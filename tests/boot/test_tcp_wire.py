@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+import capture
 from qemu import PROMPT
 
 HOST_IP, GUEST_IP = "10.0.6.1", "10.0.6.2"
@@ -114,14 +115,7 @@ def tcp_counters(q):
 
 def start_capture(q, pcap, bpf):
     """tshark on tap0 into pcap, returned once it says it is capturing."""
-    cap = subprocess.Popen(["ip", "netns", "exec", q.netns, "tshark", "-i", "tap0", "-w", str(pcap), "-f", bpf],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    end = time.time() + 30
-    while time.time() < end:
-        line = cap.stderr.readline()
-        if "Capturing on" in line or not line:
-            break
-    return cap
+    return capture.start(q.netns, "tap0", pcap, bpf)
 
 
 def stop_capture(cap):

@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+import capture
 from qemu import PROMPT, proc_addr
 
 HOST_IP, GUEST_IP = "10.0.4.1", "10.0.4.2"
@@ -258,10 +259,8 @@ sendp(q, iface="tap0", verbose=False)
                     reason="needs tshark and python3-scapy (tools/deps.sh)")
 def test_multicast_group_joined_reported_answered_and_left(wire, tmp_path):
     pcap = tmp_path / "igmp.pcap"
-    cap = subprocess.Popen(["ip", "netns", "exec", wire.netns, "tshark", "-q", "-i", "tap0", "-w", str(pcap),
-                            "-f", "igmp or udp"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    cap = capture.start(wire.netns, "tap0", pcap, "igmp or udp")
     try:
-        time.sleep(2)   # tshark is up
         wire.run("run udpecho -p 5000 -j 239.1.2.3 -c 2 &")
         wire.expect("udpecho: listening on port 5000 and group 239.1.2.3")
         igmp = wire.run("cat /proc/net/igmp")

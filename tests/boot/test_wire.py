@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+import capture
 from qemu import PROMPT
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -88,11 +89,8 @@ def test_arping_gets_the_guest_mac(guest):
 
 def test_capture_has_no_malformed_packets_or_bad_checksums(guest, tmp_path):
     pcap = tmp_path / "wire.pcap"
-    cap = subprocess.Popen(["ip", "netns", "exec", guest.netns, "tshark", "-q", "-i", "tap0",
-                            "-w", str(pcap), "-f", "arp or icmp or ip"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    cap = capture.start(guest.netns, "tap0", pcap, "arp or icmp or ip")
     try:
-        time.sleep(2)  # tshark is up
         sh(guest.netns, "ping", "-c", "10", "-i", "0.1", GUEST)
         sh(guest.netns, "ping", "-c", "3", "-s", "3000", GUEST)
         sh(guest.netns, "ip", "neigh", "flush", "dev", "tap0")
