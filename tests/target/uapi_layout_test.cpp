@@ -5,6 +5,9 @@
 #include <CppUTest/TestHarness.h>
 
 #include <stddef.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
 #include <netinet/tcp.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
@@ -72,4 +75,37 @@ TEST(uapi_layout, libc_tcp_info_offsets) {
     LONGS_EQUAL(208, offsetof(struct ::tcp_info, tcpi_bytes_retrans));
     LONGS_EQUAL(228, offsetof(struct ::tcp_info, tcpi_snd_wnd));
     LONGS_EQUAL(232, sizeof(struct ::tcp_info));
+}
+
+// The bit-fields that share a byte land where Linux's ABI has them on this
+// CPU's byte order (gcc allocates from the low bits on little-endian, from
+// the high bits on big-endian): tcpi_snd_wscale is the first field.
+TEST(uapi_layout, tcp_info_wscale_nibbles_follow_the_byte_order) {
+    struct ::tcp_info ti;
+    memset(&ti, 0, sizeof ti);
+    ti.tcpi_snd_wscale = 1;
+    ti.tcpi_rcv_wscale = 2;
+    uint8_t b;
+    memcpy(&b, reinterpret_cast<const uint8_t*>(&ti) + 6, 1);
+    LONGS_EQUAL(__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? 0x12 : 0x21, b);
+}
+
+// An IPv4 header through libc's struct iphdr: version in the high nibble of
+// the first octet (RFC 791 3.1) whatever the CPU, and htons/htonl give the
+// network's byte order.
+TEST(uapi_layout, libc_iphdr_matches_the_wire) {
+    const uint8_t wire[20] = {0x45, 0x00, 0x00, 0x54, 0x12, 0x34, 0x40, 0x00, 0x40, 0x01,
+                              0x00, 0x00, 10, 0, 2, 15, 10, 0, 2, 2};
+    struct iphdr h;
+    memcpy(&h, wire, sizeof h);
+    LONGS_EQUAL(4, h.version);
+    LONGS_EQUAL(5, h.ihl);
+    LONGS_EQUAL(84, ntohs(h.tot_len));
+    LONGS_EQUAL(0x1234, ntohs(h.id));
+    LONGS_EQUAL(0x0a00020fu, ntohl(h.saddr));
+    h.ihl = 6;
+    uint8_t first;
+    memcpy(&first, &h, 1);
+    LONGS_EQUAL(0x46, first);
+    LONGS_EQUAL(20, sizeof h);
 }
