@@ -3,7 +3,8 @@
 # unit tests (CppUTest), target tests and boot/integration tests under QEMU,
 # little-endian; on the big-endian build (malta-be) the target tests, the
 # labgrid suite and the boot tests of the byte-order-sensitive paths
-# (BE_TESTS below: boot, wire, IPv4/ICMP, UDP, DHCP, TCP, HTTP, iperf3).
+# (BE_TESTS below: boot, the NIC, wire, IPv4/ICMP, UDP, DHCP, TCP, HTTP,
+# iperf3).
 set -eu
 cd "$(dirname "$0")/.."
 tools/deps.sh test
@@ -32,7 +33,7 @@ ctest --preset malta || status=1
 # headers, checksums, /proc formats) in some five minutes; the rest of its
 # boot tests pass too (ctest --preset malta-be runs them all) but repeat
 # the little-endian run's paths.
-BE_TESTS='^(target_unit_tests|hil/qemu|boot/test_(boot|net|wire|tcp_wire|udp|dhcp|httpd|iperf3))$'
+BE_TESTS='^(target_unit_tests|hil/qemu|boot/test_(boot|pcnet|net|wire|tcp_wire|udp|dhcp|httpd|iperf3))$'
 ctest --preset malta-be -R "$BE_TESTS" || status=1
 # libFuzzer: each target's regressions, then 30 s of fuzzing each from the
 # run's seed.
