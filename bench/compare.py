@@ -9,9 +9,10 @@ prints, and writes as Markdown to build/bench/compare.md, a table of
   - host CPU an idle guest costs (QEMU's utime+stime over 10 s),
   - requests/s of wrk -t2 -c10 and -c100 on a ~100-byte page (mipsnet's
     httpd, keep-alive; busybox httpd, which forks per connection and closes
-    each), and MB/s of a 1 MiB file on one connection (mipsnet's from an
+    each), and MB/s of a 1 MiB file at -c10 and -c100 (mipsnet's from an
     initrd, build/bench/www-1m.cpio),
   - iperf3 both ways against each one's iperf3 server (Debian's iperf3 -c),
+    with the sender's retransmissions,
   - bench/peer_boot.py's figures: ICMP and UDP RTT, TCP throughput both
     ways with the sender's retransmissions, connections/s, 1-byte RTT and
     memory per held connection,
@@ -104,19 +105,21 @@ def wrk_rate(ns, conns, seconds, path="/small.html"):
     return rate, errors + (int(m.group(1)) if m else 0)
 
 
-def http_1m_rate(ns, seconds):
-    """MB/s of GET /1m.bin on one connection (wrk -t1 -c1): the same 1 MiB
-    file on both, Linux's in its initramfs, mipsnet's in an initrd."""
-    out = ns.run("wrk", "-t1", "-c1", f"-d{seconds:g}s", f"http://{lp.GUEST}/1m.bin", timeout=seconds + 60)
+def http_1m_rate(ns, conns, seconds):
+    """MB/s of GET /1m.bin with wrk -t2 -cCONNS: the same 1 MiB file on
+    both, Linux's in its initramfs, mipsnet's in an initrd."""
+    out = ns.run("wrk", "-t2", f"-c{conns}", f"-d{seconds:g}s", f"http://{lp.GUEST}/1m.bin", timeout=seconds + 60)
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)) * WWW_1M / 1e6
 
 
 def iperf3_rate(ns, seconds, reverse=False):
-    """Mbit/s the receiver counted in Debian's iperf3 -c against the guest's
-    iperf3 server (mipsnet's iperf3d, Linux's libiperf server), one stream."""
+    """Mbit/s the receiver counted, and the sender's retransmissions, in
+    Debian's iperf3 -c against the guest's iperf3 server (mipsnet's iperf3d,
+    Linux's libiperf server), one stream."""
     out = ns.run("iperf3", "-c", lp.GUEST, "-t", f"{max(1, round(seconds))}", "-J", *(["-R"] if reverse else []),
                  timeout=seconds + 60)
-    return json.loads(out)["end"]["sum_received"]["bits_per_second"] / 1e6
+    end = json.loads(out)["end"]
+    return end["sum_received"]["bits_per_second"] / 1e6, end["sum_sent"].get("retransmits", float("nan"))
 
 
 def www_1m_initrd():
@@ -167,9 +170,12 @@ def one_boot(kind, images, kernel, seconds):
             rate, errors = wrk_rate(ns, conns, seconds)
             r[f"wrk -c{conns} 84-97 B page (req/s)"] = [rate]
             r[f"wrk -c{conns} errors"] = [errors]
-        r["HTTP GET 1 MiB, one connection (MB/s)"] = [http_1m_rate(ns, seconds)]
-        r["iperf3 host->guest (Mbit/s)"] = [iperf3_rate(ns, seconds)]
-        r["iperf3 guest->host, -R (Mbit/s)"] = [iperf3_rate(ns, seconds, reverse=True)]
+        for conns in (10, 100):
+            r[f"wrk -c{conns} 1 MiB file (MB/s)"] = [http_1m_rate(ns, conns, seconds)]
+        for reverse, way in ((False, "host->guest"), (True, "guest->host (-R)")):
+            rate, retrans = iperf3_rate(ns, seconds, reverse)
+            r[f"iperf3 {way} (Mbit/s)"] = [rate]
+            r[f"iperf3 {way} retrans"] = [retrans]
         r.update(peer_boot.measure(ns, q, kind, seconds))
         return r
 
