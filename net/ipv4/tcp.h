@@ -88,6 +88,7 @@ constexpr unsigned TCP_MSS_DEFAULT = 536;         // RFC 9293 3.7.1 without an M
 constexpr unsigned TCP_MIN_MSS = 88;              // Linux's floor for the peer's MSS
 // Headroom a segment is built with: the largest TCP header, IP's and a link header.
 constexpr unsigned MAX_TCP_HEADER = 60 + IP_MAX_HEADROOM;
+static_assert(MAX_TCP_HEADER % 4 == 0, "payloads start word aligned (tcp_transmit_skb)");
 
 // Timing (Linux's include/net/tcp.h; HZ from kernel/time.h).
 constexpr unsigned long TCP_RTO_MIN = HZ / 5;              // 200 ms

@@ -257,6 +257,33 @@ TEST(tcp, retransmission_timeout_backs_off) {
     sys_close(lfd);
 }
 
+// A peer may ACK any byte (RFC 9293 3.4): one that ACKs 6 bytes into a
+// segment leaves the rest of it to resend from 2 bytes past a word, and its
+// headers must still go out word aligned (a MIPS core faults on the stores).
+TEST(tcp, segment_acked_into_its_middle_is_resent_word_aligned) {
+    int lfd = listener(80);
+    peer p = make_peer();
+    int fd = passive_open(eth, lfd, &p, cat({opt_mss(1000)}));
+    bytes msg = ipv4_test::pattern(3000);
+    LONGS_EQUAL(3000, sys_write(fd, reinterpret_cast<const char*>(msg.data()), msg.size()));
+    LONGS_EQUAL(3, sent(eth).size());
+    uint32_t base = p.ack;
+    p.ack = base + 6;
+    p.send(A);
+    sent(eth);
+    advance_ms(1200);   // the RTO resends what is left of the first segment
+    auto re = sent(eth);
+    CHECK_TRUE(!re.empty());
+    LONGS_EQUAL(base + 6, re[0].seq);
+    CHECK_TRUE(re[0].data == bytes(msg.begin() + 6, msg.begin() + 1000));
+    LONGS_EQUAL(0, net_test::priv_of(eth)->misaligned_ip);
+    p.ack = base + 3000;
+    p.send(A);
+    LONGS_EQUAL(0, info_of(fd).tcpi_unacked);
+    sys_close(fd);
+    sys_close(lfd);
+}
+
 TEST(tcp, three_dupacks_fast_retransmit_without_sack) {
     int lfd = listener(80);
     peer p = make_peer();
