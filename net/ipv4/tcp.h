@@ -162,8 +162,10 @@ struct tcp_options_received {
     uint32_t rcv_tsecr;
     uint32_t sack[TCP_NUM_SACKS][2];   // host order start, end
 };
-// Parses the options of th (of the segment's length): false when malformed.
-bool tcp_parse_options(const tcphdr* th, tcp_options_received* opt, bool syn);
+// Parses the options of th (of the segment's length). As Linux's, it stops
+// at an option whose length is silly (0, 1) or runs past the header and
+// keeps what came before: the segment itself is still good.
+void tcp_parse_options(const tcphdr* th, tcp_options_received* opt, bool syn);
 
 struct tcp_sack_block {
     uint32_t start_seq;
