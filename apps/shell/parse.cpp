@@ -87,10 +87,13 @@ int exit_status(int argc, char* const* argv) {
 bool parse_seconds(const char* text, struct timespec* ts) {
     char* end;
     double s = strtod(text, &end);
-    // !(s >= 0) also refuses NaN, which no comparison is true for; a cast
+    // !(s >= 0) also refuses NaN, which no comparison is true for. A cast
     // of NaN, inf or a value past time_t to an integer is undefined.
-    if (end == text || *end != '\0' || !(s >= 0) || s > max_sleep_seconds) {
+    if (end == text || *end != '\0' || !(s >= 0)) {
         return false;
+    }
+    if (s > max_sleep_seconds) {
+        s = max_sleep_seconds;
     }
     ts->tv_sec = static_cast<time_t>(s);
     double ns = (s - static_cast<double>(ts->tv_sec)) * 1e9;

@@ -64,9 +64,10 @@ int split(char* line, char** argv, int max);
 // Linux's do_exit); 0 without one, or for text that is not a number.
 int exit_status(int argc, char* const* argv);
 
-// sleep SECONDS: a decimal number of seconds, fractions allowed, not
-// negative, all of the text a number, at most max_sleep_seconds. false
-// for anything else (NaN, inf, "1x", "").
+// sleep SECONDS: a number of seconds, fractions allowed, not negative, all
+// of the text a number; more than max_sleep_seconds (inf too, as GNU sleep
+// takes it) is max_sleep_seconds, as libc's nanosleep clamps it. false for
+// anything else (NaN, "-1", "1x", "").
 constexpr double max_sleep_seconds = 2147483647.0;   // o32's struct timespec: a 32-bit tv_sec
 bool parse_seconds(const char* text, struct timespec* ts);
 

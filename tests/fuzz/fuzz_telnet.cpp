@@ -66,6 +66,37 @@ void check_options(const telnet::nvt& v) {
     }
 }
 
+// Every option's state on both sides, at one moment.
+struct states {
+    q us[256], him[256];
+    explicit states(const telnet::nvt& v) {
+        for (int o = 0; o < 256; ++o) {
+            us[o] = v.local_state(static_cast<uint8_t>(o));
+            him[o] = v.remote_state(static_cast<uint8_t>(o));
+        }
+    }
+};
+
+// One byte taken completes at most one command, so what it answered can be
+// held against what it changed (RFC 1143 section 7): WILL only for NO to
+// YES, WONT only for YES to NO or a refusal that leaves NO (DO and DONT
+// the same for the client's side), and those two changes never silent.
+void check_answer(const states& before, const states& after, const uint8_t* r, size_t n) {
+    bool triple = n == 3 && r[0] == IAC;
+    auto verb = triple ? static_cast<cmd>(r[1]) : cmd::nop;
+    uint8_t opt = triple ? r[2] : 0;
+    for (int o = 0; o < 256; ++o) {
+        for (bool ours : {true, false}) {
+            q was = ours ? before.us[o] : before.him[o], is = ours ? after.us[o] : after.him[o];
+            cmd on = ours ? cmd::will_ : cmd::do_, off = ours ? cmd::wont : cmd::dont;
+            bool answered_on = verb == on && opt == o, answered_off = verb == off && opt == o;
+            check(answered_on == (was == q::no && is == q::yes));
+            check(!answered_off || (is == q::no && (was == q::yes || was == q::no)));
+            check(answered_off || !(was == q::yes && is == q::no));
+        }
+    }
+}
+
 // Replies: IAC verb option triples and AYT answers only. Returns how many
 // triples.
 unsigned long check_replies(const std::string& r) {
@@ -143,9 +174,13 @@ struct session {
                 check(split.receive(in + pos, len, d.b, r.b) == 0 && d.b.len == 0 && r.b.len == 0);
             }
             heap_buffer d(dcap), r(rcap);
+            states before(split);
             size_t took = split.receive(in + pos, len, d.b, r.b);
             check(took >= 1 && took <= len && d.b.len <= took && d.b.len <= dcap && r.b.len <= rcap);
             check(!memchr(d.mem, CR, d.b.len) && !memchr(d.mem, '\0', d.b.len));
+            if (took == 1) {
+                check_answer(before, states(split), r.mem, r.b.len);
+            }
             d.append_to(data_s);
             r.append_to(reply_s);
             check_options(split);

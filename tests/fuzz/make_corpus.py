@@ -239,7 +239,8 @@ def telnet_corpus():
     sb = bytes([IAC, SB, NAWS, 0, 80, 0, 24, IAC, SE, IAC, SB, TTYPE, 0]) + b"XTERM" + bytes([IAC, SE])
     line = b"uname -a\r\0ls\r\necho \xff\xff\n"
     write("fuzz_telnet", "client_opening", nvt_rec(252, 63, opening + sb) + nvt_rec(252, 63, line) + nvt_rec(3, 0, b""))
-    write("fuzz_telnet", "byte_at_a_time", nvt_rec(0, 0, opening) + nvt_rec(0, 192, sb + line))
+    again = bytes([IAC, DO, ECHO, IAC, DONT, SGA, IAC, DO, SGA, IAC, WILL, SGA, IAC, WILL, SGA, IAC, WONT, SGA])
+    write("fuzz_telnet", "byte_at_a_time", nvt_rec(0, 0, opening) + nvt_rec(0, 192, sb + line) + nvt_rec(1, 0, again))
     # The peer's commands: the editing functions, AYT, a SYNCH, a bad SE.
     cmds = bytes([IAC, 247, IAC, 248, IAC, 244, IAC, 246, IAC, 242, IAC, 241, IAC, SE, IAC, 17]) + b"x\r"
     write("fuzz_telnet", "commands", nvt_rec(4 * 7, 200, cmds) + nvt_rec(3, 0, b""))
