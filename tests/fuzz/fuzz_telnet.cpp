@@ -8,16 +8,18 @@
 //   kind % 4 = 2: the shell's output, encoded in pieces of 1 + kind / 4
 //     into an out buffer of 3 + size % 64 bytes, or (size / 64 = 3) of the
 //     size telnetd gives it, which must take the piece whole;
-//   kind % 4 = 3: requests of an honest client (RFC 1143's Q method, in
-//     the second codec of its own), as (action, option) pairs; the client
-//     takes the server's offers if the input's first byte is odd.
-// A third codec takes the bytes of 0-2 whole: the split must not change a
-// byte of what comes out. Checked besides: each call takes something and
-// stays in its buffers; the data for the shell is never more than the
-// bytes taken and holds no CR or NUL; the replies are whole commands or
-// the AYT answer, no more than the commands that asked for them (RFC 1143:
-// no loops), WILL only for ECHO and SGA, DO only for SGA; every option in
-// the RFC 1143 states the server can reach; the encoded output, decoded,
+//   kind % 4 = 3: requests of an honest client (RFC 1143's Q method) to a
+//     codec of its own, as (action, option) pairs; the client takes the
+//     server's offers if the input's first byte is odd.
+// A second codec takes the bytes of kinds 0-2 whole: the split must not
+// change a byte of what comes out. Checked besides: each call takes
+// something and stays in its buffers; the data for the shell is never
+// more than the bytes taken and holds no CR or NUL; the replies are whole
+// commands or the AYT answer, no more than the commands that asked for
+// them, WILL only for ECHO and SGA, DO only for SGA; a call that took one
+// byte answered exactly the state change it made (RFC 1143: no answer to
+// what changes nothing, so no loops); every option in the RFC 1143
+// states the server can reach; the encoded output, decoded,
 // is the shell's output (IAC doubled, CR LF / CR NUL), no IAC undoubled;
 // with the honest client every exchange ends, RFC 1143's error cases never
 // come, and then both sides see each option the same.
