@@ -23,7 +23,7 @@ status=0
 ctest --preset host || status=1
 ctest --preset host-asan || status=1
 ctest --preset malta || status=1
-# libFuzzer: each target's regressions, then 30 s of fuzzing each from the
+# libFuzzer: each target's regressions, then 25 s of fuzzing each from the
 # run's seed.
 ctest --preset fuzz || status=1
 # What ran, from the runners' own closing lines (CppUTest's "OK (N tests",

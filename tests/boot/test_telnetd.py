@@ -237,7 +237,8 @@ while True:
     assert time.monotonic() < deadline, "no slot came free"
     s.close()
     time.sleep(0.3)
-read_until(s, b"mipsnet> ")
+if b"mipsnet> " not in first:   # the opening, banner and prompt may come in one read
+    read_until(s, b"mipsnet> ")
 assert "\r\nfifth\r\n" in run(s, "echo fifth")
 for h in held[1:] + [s]:
     h.close()
