@@ -42,6 +42,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests/boot"))
 from qemu import KERNEL, PROMPT, Qemu  # noqa: E402
+from tapns import NIC, tap_netns  # noqa: E402
 
 GUEST, HOST = "10.0.11.2", "10.0.11.1"
 WWW = os.path.join(ROOT, "rootfs", "www")
@@ -275,15 +276,8 @@ def plot(rows, base, path):
 
 
 def boot(ns, kernel, append):
-    for cmd in (["ip", "tuntap", "add", "dev", "tap0", "mode", "tap"],
-                ["sysctl", "-qw", "net.ipv6.conf.tap0.disable_ipv6=1"],
-                ["ip", "addr", "add", f"{HOST}/24", "dev", "tap0"], ["ip", "link", "set", "tap0", "up"],
-                ["ip", "link", "set", "lo", "up"]):
-        inside(ns, *cmd, check=cmd[0] != "sysctl")
     q = Qemu(f"ip={GUEST}::{HOST}:255.255.255.0::eth0:off apps=shell,httpd,inetd loglevel=4 {append}",
-             kernel=kernel, wrapper=("ip", "netns", "exec", ns),
-             net=("-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no",
-                  "-device", "pcnet,netdev=n0,addr=0b,romfile="))
+             kernel=kernel, wrapper=("ip", "netns", "exec", ns), net=NIC)
     q.expect(PROMPT, timeout=30)
     q.run("run udpecho &")
     q.expect("udpecho: listening on port 7")
@@ -314,8 +308,11 @@ def main():
     if args.load:
         return load_main(*args.load)
     os.makedirs(OUT, exist_ok=True)
-    ns = f"mipsnet-soak-{os.getpid()}"
-    subprocess.run(["ip", "netns", "add", ns], check=True)
+    with tap_netns("soak", HOST) as ns:
+        return soak(ns, args)
+
+
+def soak(ns, args):
     q = None
     try:
         q = boot(ns, args.kernel, args.append)
@@ -402,7 +399,6 @@ def main():
     finally:
         if q:
             q.close()
-        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ import time
 import pytest
 
 from qemu import PROMPT
+from tapns import NIC
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 WWW = os.path.join(os.path.dirname(os.path.dirname(HERE)), "rootfs", "www")
@@ -192,9 +193,7 @@ def start_guest(netns, boot):
                    check=True, capture_output=True)
     q = boot(f"ip={GUEST_IP}::{HOST_IP}:255.255.255.0::eth0:off apps=shell,httpd,inetd "
              "slub_debug slub_debug_scan=1",
-             wrapper=("ip", "netns", "exec", netns),
-             net=("-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no",
-                  "-device", "pcnet,netdev=n0,addr=0b,romfile="))
+             wrapper=("ip", "netns", "exec", netns), net=NIC)
     q.expect(r"slub_debug: FZP; every slab checked each 1 s", timeout=30)
     q.expect(PROMPT, timeout=30)
     q.expect(r"inetd: chargen on port 19", timeout=30)
