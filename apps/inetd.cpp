@@ -149,19 +149,8 @@ conn* conn_new(inetd& d, int fd, service svc, const struct sockaddr_in& from) {
 
 // Accepts what the listener has queued; past max_conns each is closed.
 void accept_all(inetd& d, const listener& l) {
-    for (;;) {
-        struct sockaddr_in from = {};
-        socklen_t len = sizeof from;
-        int fd = accept4(l.fd, reinterpret_cast<struct sockaddr*>(&from), &len, SOCK_NONBLOCK);
-        if (fd < 0) {
-            if (errno == EINTR || errno == ECONNABORTED) {
-                continue;   // that one went away before we took it; others may wait
-            }
-            if (errno != EAGAIN) {
-                fprintf(stderr, "inetd: accept: %s\n", strerror(errno));
-            }
-            return;
-        }
+    struct sockaddr_in from;
+    for (int fd; (fd = netapp::accept_next(l.fd, &from, "inetd")) >= 0;) {
         conn* c = conn_new(d, fd, l.svc, from);
         if (!c) {
             ++d.refused;

@@ -565,19 +565,8 @@ void new_pending(server& s, int fd) {
 }
 
 void accept_all(server& s) {
-    for (;;) {
-        struct sockaddr_in from = {};
-        socklen_t len = sizeof from;
-        int fd = accept4(s.listen_fd, reinterpret_cast<struct sockaddr*>(&from), &len, SOCK_NONBLOCK);
-        if (fd < 0) {
-            if (errno == EINTR || errno == ECONNABORTED) {
-                continue;
-            }
-            if (errno != EAGAIN) {
-                fprintf(stderr, "iperf3d: accept: %s\n", strerror(errno));
-            }
-            return;
-        }
+    struct sockaddr_in from;
+    for (int fd; (fd = netapp::accept_next(s.listen_fd, &from, "iperf3d")) >= 0;) {
         if (s.ph == phase::idle) {
             new_control(s, fd, from);
         } else if (s.ph == phase::create_streams && s.p.proto == protocol::tcp) {

@@ -1,15 +1,18 @@
 // Small helpers the network apps share: monotonic time, MAC address text,
-// an interface's IPv4 address and index through ioctls, and the option
+// an interface's IPv4 address and index through ioctls, a non-blocking
+// listener's accept loop step, and the option
 // scanning the apps do themselves (newlib's getopt keeps its state in
 // globals every app thread would share).
 #pragma once
 #include <arpa/inet.h>
+#include <errno.h>
 #include <net/if.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <time.h>
 
 namespace netapp {
@@ -56,6 +59,28 @@ inline int if_index(int fd, const char* ifname) {
     memset(&ifr, 0, sizeof ifr);
     strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
     return ioctl(fd, SIOCGIFINDEX, &ifr) < 0 ? -1 : ifr.ifr_ifindex;
+}
+
+// The next connection a non-blocking listener has queued, non-blocking
+// itself, and its peer in *from; -1 once the queue is empty (EAGAIN) or on
+// an error, which is printed as "WHO: accept: ...". A connection reset
+// before it was taken (ECONNABORTED) or a signal (EINTR) moves on to the
+// next one, as accept(2) asks of a server.
+inline int accept_next(int lfd, sockaddr_in* from, const char* who) {
+    for (;;) {
+        *from = {};
+        socklen_t len = sizeof *from;
+        int fd = accept4(lfd, reinterpret_cast<sockaddr*>(from), &len, SOCK_NONBLOCK);
+        if (fd >= 0) {
+            return fd;
+        }
+        if (errno != EINTR && errno != ECONNABORTED) {
+            if (errno != EAGAIN) {
+                fprintf(stderr, "%s: accept: %s\n", who, strerror(errno));
+            }
+            return -1;
+        }
+    }
 }
 
 // Walks argv: options (single letters, a value in the same or the next

@@ -1,5 +1,6 @@
 // The console shell: reads a line from the serial console through libc, with
-// backspace and ^U/^C editing, and runs a built-in command.
+// backspace and ^U/^C editing, and runs a built-in command. The editing and
+// the split into words are apps/shell/parse.cpp.
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,72 +13,45 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "apps/shell/parse.h"
 #include "apps/shell_commands.h"
 #include "kernel/apps.h"
 
 namespace {
 
-constexpr size_t max_line = 256;
-constexpr int max_argv = 16;
 constexpr const char* prompt = "mipsnet> ";
 
 void put(const char* s) { write(1, s, strlen(s)); }
 
-// One line from fd 0 into buf. Returns false at end of input.
+// One line from fd 0 into buf, echoed as it is edited (apps/shell/parse.cpp).
+// Returns false at end of input.
 bool read_line(char* buf, size_t size) {
-    size_t len = 0;
+    shell::line_editor ed(buf, size);
     for (;;) {
-        char c;
+        uint8_t c;
         if (read(0, &c, 1) != 1) {
             return false;
         }
-        switch (c) {
-        case '\r':
-        case '\n':
-            put("\n");
-            buf[len] = '\0';
-            return true;
-        case 0x7f:   // DEL, what terminals send for backspace
-        case '\b':
-            if (len > 0) {
-                --len;
+        shell::key_result k = ed.key(c);
+        switch (k.what) {
+        case shell::edit::none: break;
+        case shell::edit::insert: write(1, &c, 1); break;
+        case shell::edit::erase:
+            for (size_t i = 0; i < k.erased; ++i) {
                 put("\b \b");
             }
             break;
-        case 0x15:   // ^U: erase the line
-            while (len > 0) {
-                --len;
-                put("\b \b");
-            }
-            break;
-        case 0x03:   // ^C: abandon the line
-            put("^C\n");
-            len = 0;
-            buf[0] = '\0';
-            return true;
-        default:
-            if (c >= ' ' && c < 0x7f && len + 1 < size) {
-                buf[len++] = c;
-                write(1, &c, 1);
-            }
+        case shell::edit::line: put("\n"); return true;
+        case shell::edit::interrupt: put("^C\n"); return true;
         }
     }
-}
-
-int split(char* line, char** argv) {
-    int argc = 0;
-    for (char* tok = strtok(line, " \t"); tok && argc < max_argv; tok = strtok(nullptr, " \t")) {
-        argv[argc++] = tok;
-    }
-    argv[argc] = nullptr;
-    return argc;
 }
 
 int shell_main(int, char**) {
     setvbuf(stdout, nullptr, _IOLBF, 0);
     printf("\nmipsnet shell. Type 'help' for the commands.\n");
-    char line[max_line];
-    char* argv[max_argv + 1];
+    char line[shell::max_line];
+    char* argv[shell::max_argv + 1];
     for (;;) {
         shell::reap_jobs();
         fflush(stdout);
@@ -85,12 +59,12 @@ int shell_main(int, char**) {
         if (!read_line(line, sizeof line)) {
             return 0;
         }
-        int argc = split(line, argv);
+        int argc = shell::split(line, argv, shell::max_argv);
         if (argc == 0) {
             continue;
         }
         if (strcmp(argv[0], "exit") == 0 || strcmp(argv[0], "logout") == 0) {
-            return argc > 1 ? atoi(argv[1]) : 0;
+            return shell::exit_status(argc, argv);
         }
         const shell::command* cmd = shell::find(argv[0]);
         if (!cmd) {

@@ -1,4 +1,5 @@
 #include "apps/shell_commands.h"
+#include "apps/shell/parse.h"
 #include "apps/shell_files.h"
 
 #include <errno.h>
@@ -146,14 +147,11 @@ int cmd_sleep(int argc, char** argv) {
         printf("usage: sleep SECONDS (fractions allowed)\n");
         return 1;
     }
-    double s = strtod(argv[1], nullptr);
-    if (s < 0) {
+    struct timespec ts;
+    if (!parse_seconds(argv[1], &ts)) {
         printf("sleep: invalid time '%s'\n", argv[1]);
         return 1;
     }
-    struct timespec ts;
-    ts.tv_sec = static_cast<time_t>(s);
-    ts.tv_nsec = static_cast<long>((s - static_cast<double>(ts.tv_sec)) * 1e9);
     if (nanosleep(&ts, nullptr) != 0) {
         perror("sleep");
         return 1;
@@ -178,14 +176,8 @@ int cmd_syscall(int argc, char** argv) {
         printf("usage: syscall NR [ARG...]\n");
         return 1;
     }
-    long a[6] = {};
-    for (int i = 2; i < argc && i < 8; ++i) {
-        char* end;
-        a[i - 2] = strtol(argv[i], &end, 0);
-        if (*end != '\0' || end == argv[i]) {
-            a[i - 2] = reinterpret_cast<long>(argv[i]);
-        }
-    }
+    long a[6];
+    syscall_args(argc, argv, a);
     errno = 0;
     long r = syscall(strtol(argv[1], nullptr, 0), a[0], a[1], a[2], a[3], a[4], a[5]);
     int e = errno;
@@ -385,10 +377,7 @@ void report_exit(const char* name, int pid, int status) {
 // run NAME [ARGS...] [&]: start a built-in app as a child thread with its own
 // descriptors on the console; wait for it, or with & leave it running.
 int cmd_run(int argc, char** argv) {
-    bool background = argc > 1 && strcmp(argv[argc - 1], "&") == 0;
-    if (background) {
-        argv[--argc] = nullptr;
-    }
+    bool background = take_background(argc, argv);
     if (argc < 2) {
         printf("usage: run NAME [ARGS...] [&]\n");
         return 1;
@@ -479,12 +468,8 @@ const command* end() { return commands + sizeof commands / sizeof commands[0]; }
 namespace {
 // A built-in app's name as a command: "ping -c 3 HOST" is "run ping -c 3 HOST".
 int cmd_app(int argc, char** argv) {
-    char* args[APP_MAX_ARGS + 2] = {const_cast<char*>("run")};
-    int n = 1;
-    for (int i = 0; i < argc && n < APP_MAX_ARGS + 1; ++i) {
-        args[n++] = argv[i];
-    }
-    args[n] = nullptr;
+    char* args[APP_MAX_ARGS + 2];
+    int n = app_argv(argc, argv, args);
     return cmd_run(n, args);
 }
 const command app_command = {"(app)", cmd_app, "a built-in app"};

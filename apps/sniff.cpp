@@ -3,7 +3,7 @@
 // In, Out, B(roadcast), M(ulticast), P(romiscuous: someone else's)), the
 // MAC addresses, the EtherType, and for IPv4 the addresses and protocol
 // (ICMP type and sequence, UDP/TCP ports), for ARP who-has/is-at.
-//   sniff [-c count] [-i iface] [-p] [-q] [-T seconds] [-w FILE|tcp:HOST:PORT] [arp|ip|icmp|udp|tcp]
+//   sniff [-B KiB] [-c count] [-i iface] [-p] [-q] [-T seconds] [-w FILE|tcp:HOST:PORT] [arp|ip|icmp|udp|tcp]
 // (-q: count the frames, print none. -w: write them as a pcap file, or
 // stream it to a TCP listener such as "nc -l PORT > x.pcap" or Wireshark's
 // "-k -i TCP@HOST:PORT"; the stream's own segments are left out.)
@@ -39,6 +39,7 @@ constexpr size_t SNAPLEN = 65536 + 64;
 enum class filter { all, arp, ip, icmp, udp, tcp };
 
 struct options {
+    long buffer_kib = 1024;   // -B, as tcpdump's: the socket's SO_RCVBUF
     long count = 0;
     const char* iface = nullptr;
     bool promisc = false;
@@ -107,7 +108,8 @@ bool write_all(int fd, const void* buf, size_t n, bool stream) {
 }
 
 int usage() {
-    printf("usage: sniff [-c count] [-i iface] [-p] [-q] [-T seconds] [-w FILE|tcp:HOST:PORT] [arp|ip|icmp|udp|tcp]\n");
+    printf("usage: sniff [-B KiB] [-c count] [-i iface] [-p] [-q] [-T seconds] [-w FILE|tcp:HOST:PORT] "
+           "[arp|ip|icmp|udp|tcp]\n");
     return 2;
 }
 
@@ -361,7 +363,7 @@ struct pcap_sink {
 int sniff_main(int argc, char** argv) {
     options o;
     netapp::args a{argc, argv};
-    while (a.next("ciTw")) {
+    while (a.next("BciTw")) {
         if (a.operand) {
             if (!parse_filter(a.operand, &o.what)) {
                 return usage();
@@ -369,6 +371,7 @@ int sniff_main(int argc, char** argv) {
             continue;
         }
         switch (a.opt) {
+        case 'B': o.buffer_kib = atol(a.value); break;
         case 'c': o.count = atol(a.value); break;
         case 'i': o.iface = a.value; break;
         case 'p': o.promisc = true; break;
@@ -378,7 +381,7 @@ int sniff_main(int argc, char** argv) {
         default: return usage();
         }
     }
-    if (a.error) {
+    if (a.error || o.buffer_kib <= 0 || o.buffer_kib > 64 * 1024) {
         return usage();
     }
     int fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
@@ -414,7 +417,7 @@ int sniff_main(int argc, char** argv) {
             printf("sniff: promiscuous mode: %s\n", strerror(errno));
         }
     }
-    int rcvbuf = 1 << 20;
+    int rcvbuf = static_cast<int>(o.buffer_kib * 1024);
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
     // Two bytes in, so that the IP header after the 14-byte Ethernet header
     // is word-aligned (NET_IP_ALIGN): MIPS faults on unaligned loads.

@@ -401,19 +401,8 @@ int free_slot(const telnetd& d) {
 }
 
 void accept_all(telnetd& d) {
-    for (;;) {
-        struct sockaddr_in from = {};
-        socklen_t len = sizeof from;
-        int fd = accept4(d.lfd, reinterpret_cast<struct sockaddr*>(&from), &len, SOCK_NONBLOCK);
-        if (fd < 0) {
-            if (errno == EINTR || errno == ECONNABORTED) {
-                continue;
-            }
-            if (errno != EAGAIN) {
-                fprintf(stderr, "telnetd: accept: %s\n", strerror(errno));
-            }
-            return;
-        }
+    struct sockaddr_in from;
+    for (int fd; (fd = netapp::accept_next(d.lfd, &from, "telnetd")) >= 0;) {
         int slot = free_slot(d);
         if (slot < 0) {
             ++d.refused;

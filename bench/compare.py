@@ -9,7 +9,10 @@ prints, and writes as Markdown to build/bench/compare.md, a table of
   - host CPU an idle guest costs (QEMU's utime+stime over 10 s),
   - requests/s of wrk -t2 -c10 and -c100 on a ~100-byte page (mipsnet's
     httpd, keep-alive; busybox httpd, which forks per connection and closes
-    each),
+    each), and MB/s of a 1 MiB file at -c10 and -c100 (mipsnet's from an
+    initrd, build/bench/www-1m.cpio),
+  - iperf3 both ways against each one's iperf3 server (Debian's iperf3 -c),
+    with the sender's retransmissions,
   - bench/peer_boot.py's figures: ICMP and UDP RTT, TCP throughput both
     ways with the sender's retransmissions, connections/s, 1-byte RTT and
     memory per held connection,
@@ -19,6 +22,7 @@ with the machine it ran on. Run as root.
 Usage: bench/compare.py [--boots N] [--seconds S] [--kernel KERNEL.elf]"""
 import argparse
 import datetime
+import json
 import os
 import platform
 import re
@@ -32,6 +36,8 @@ import linux_peer as lp  # noqa: E402
 import peer_boot  # noqa: E402
 
 RAM_KB = 128 * 1024
+WWW_1M = 1 << 20
+OUT = os.path.join(os.path.dirname(HERE), "build/bench")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 # GET /small.html every INTERVAL s from the namespace; prints the
@@ -99,31 +105,78 @@ def wrk_rate(ns, conns, seconds, path="/small.html"):
     return rate, errors + (int(m.group(1)) if m else 0)
 
 
+def http_1m_rate(ns, conns, seconds):
+    """MB/s of GET /1m.bin with wrk -t2 -cCONNS: the same 1 MiB file on
+    both, Linux's in its initramfs, mipsnet's in an initrd."""
+    out = ns.run("wrk", "-t2", f"-c{conns}", f"-d{seconds:g}s", f"http://{lp.GUEST}/1m.bin", timeout=seconds + 60)
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)) * WWW_1M / 1e6
+
+
+def iperf3_rate(ns, seconds, reverse=False):
+    """Mbit/s the receiver counted, and the sender's retransmissions, in
+    Debian's iperf3 -c against the guest's iperf3 server (mipsnet's iperf3d,
+    Linux's libiperf server), one stream."""
+    out = ns.run("iperf3", "-c", lp.GUEST, "-t", f"{max(1, round(seconds))}", "-J", *(["-R"] if reverse else []),
+                 timeout=seconds + 60)
+    end = json.loads(out)["end"]
+    return end["sum_received"]["bits_per_second"] / 1e6, end["sum_sent"].get("retransmits", float("nan"))
+
+
+def www_1m_initrd():
+    """build/bench/www-1m.cpio: /www/1m.bin (1 MiB of 'x', as the peer's) for
+    mipsnet's -initrd, packed by the built-in root filesystem's packer."""
+    src, out = os.path.join(OUT, "www-1m"), os.path.join(OUT, "www-1m.cpio")
+    os.makedirs(os.path.join(src, "www"), exist_ok=True)
+    with open(os.path.join(src, "www", "1m.bin"), "wb") as f:
+        f.write(b"x" * WWW_1M)
+    subprocess.run(["/usr/bin/python3", os.path.join(lp.ROOT, "tools/gen_initramfs.py"), src, out], check=True)
+    return out
+
+
+def served_files_kib(kind):
+    """KiB of files the benchmarks added to the root filesystem (held in RAM):
+    mipsnet's initrd; the peer's /www and its servers in /bin."""
+    if kind == "mipsnet":
+        return os.path.getsize(os.path.join(OUT, "www-1m.cpio")) / 1024
+    root = os.path.join(lp.OUT, "rootfs")
+    names = [os.path.join(root, "www", n) for n in os.listdir(os.path.join(root, "www"))]
+    names += [os.path.join(root, "bin", n) for n in ("iperf3s", "udpecho", "tcpecho", "discard", "source")]
+    return sum(os.path.getsize(n) for n in names) / 1024
+
+
 def loaded_bytes(elf):
     out = subprocess.run(["mipsel-linux-gnu-readelf", "-lW", elf], capture_output=True, text=True,
                          check=True).stdout
     return sum(int(l.split()[4], 16) for l in out.splitlines() if l.split()[:1] == ["LOAD"])
 
 
-def one_boot(kind, images, kernel, seconds):
+def one_boot(kind, images, kernel, seconds, initrd):
     with lp.Netns() as ns:
         if kind == "linux":
             t_ping, t_http, q = first_ping_and_http(ns, lambda: lp.boot_linux(ns, images, wait=False))
             lp.wait_linux(q)
         else:
-            # httpd -c 256: room for wrk -c100 (its default limit is 64)
-            start = lambda: ns.qemu(lp.mipsnet_append(apps="shell,udpecho,inetd,httpd") + " httpd.args=-c:256",  # noqa: E731
-                                    kernel)
+            # httpd -c 256: room for wrk -c100 (its default limit is 64). The
+            # initrd is made before: the clock runs from this call.
+            start = lambda: ns.qemu(lp.mipsnet_append(apps="shell,udpecho,inetd,httpd,iperf3d")  # noqa: E731
+                                    + " httpd.args=-c:256", kernel, extra=("-initrd", initrd))
             t_ping, t_http, q = first_ping_and_http(ns, start)
             q.expect(re.escape(lp.PROMPT), 30)
         time.sleep(1)
         r = {"first ping (s)": [t_ping], "first HTTP response (s)": [t_http],
              "RAM in use after boot (KiB)": [RAM_KB - lp.free_kb(q, kind)],
+             "of which the benchmarks' files (KiB)": [served_files_kib(kind)],
              "idle host CPU (% of a core)": [idle_cpu_percent(q)]}
         for conns in (10, 100):
             rate, errors = wrk_rate(ns, conns, seconds)
             r[f"wrk -c{conns} 84-97 B page (req/s)"] = [rate]
             r[f"wrk -c{conns} errors"] = [errors]
+        for conns in (10, 100):
+            r[f"wrk -c{conns} 1 MiB file (MB/s)"] = [http_1m_rate(ns, conns, seconds)]
+        for reverse, way in ((False, "host->guest"), (True, "guest->host (-R)")):
+            rate, retrans = iperf3_rate(ns, seconds, reverse)
+            r[f"iperf3 {way} (Mbit/s)"] = [rate]
+            r[f"iperf3 {way} retrans"] = [retrans]
         r.update(peer_boot.measure(ns, q, kind, seconds))
         return r
 
@@ -150,7 +203,9 @@ def table(results, sizes, release, boots, kernel):
                 f"{om / (lm + ll):.3f} |")
     rows += ["", "busybox httpd forks a process per connection and closes it after each response (no keep-alive);"
              " mipsnet's httpd keeps connections open on one epoll loop. Time rows: below 1 is mipsnet faster;"
-             " rate rows: above 1 is."]
+             " rate rows: above 1 is. Linux's initramfs carries the benchmarks' servers (bin/iperf3s, a static"
+             " libiperf with libcrypto, and the echo, discard and source programs) and /www/1m.bin, all in its RAM"
+             " figure; mipsnet's 1m.bin comes in an initrd, in its RAM figure but not in its image."]
     return "\n".join(rows)
 
 
@@ -161,7 +216,8 @@ def main():
     ap.add_argument("--kernel", default=lp.KERNEL)
     a = ap.parse_args()
     images = lp.build()
-    results = peer_boot.alternate(a.boots, lambda kind: one_boot(kind, images, a.kernel, a.seconds),
+    initrd = www_1m_initrd()
+    results = peer_boot.alternate(a.boots, lambda kind: one_boot(kind, images, a.kernel, a.seconds, initrd),
                                   say=("first ping (s)", "first HTTP response (s)"))
     vmlinux, initramfs = images
     sizes = ((loaded_bytes(a.kernel), 0), (loaded_bytes(vmlinux), os.path.getsize(initramfs)))

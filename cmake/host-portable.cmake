@@ -22,9 +22,11 @@ file(GLOB HOST_HTTP CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/apps/http/*.cpp)
 list(APPEND HOST_PORTABLE ${HOST_HTTP})
 # sniff's pcap writer.
 list(APPEND HOST_PORTABLE ${CMAKE_SOURCE_DIR}/apps/pcap/pcap.cpp)
-# telnetd's NVT codec (apps/telnet/): portable app logic too.
+# telnetd's NVT codec (apps/telnet/) and the shell's line editor and word
+# split (apps/shell/): portable app logic too.
 file(GLOB HOST_TELNET CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/apps/telnet/*.cpp)
-list(APPEND HOST_PORTABLE ${HOST_TELNET})
+file(GLOB HOST_SHELL CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/apps/shell/*.cpp)
+list(APPEND HOST_PORTABLE ${HOST_TELNET} ${HOST_SHELL})
 
 file(GLOB HOST_STUBS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/host/*.cpp)
 

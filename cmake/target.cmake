@@ -80,7 +80,8 @@ target_link_libraries(mipsnet_kernel PUBLIC mipsnet_flags)
 add_dependencies(mipsnet_kernel newlib initramfs)
 
 file(GLOB MIPSNET_APP_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/apps/*.cpp ${CMAKE_SOURCE_DIR}/apps/http/*.cpp
-     ${CMAKE_SOURCE_DIR}/apps/iperf3/*.cpp ${CMAKE_SOURCE_DIR}/apps/pcap/*.cpp ${CMAKE_SOURCE_DIR}/apps/telnet/*.cpp)
+     ${CMAKE_SOURCE_DIR}/apps/iperf3/*.cpp ${CMAKE_SOURCE_DIR}/apps/pcap/*.cpp ${CMAKE_SOURCE_DIR}/apps/shell/*.cpp
+     ${CMAKE_SOURCE_DIR}/apps/telnet/*.cpp)
 # httpd's dashboard, built in for a root filesystem without /www/index.html.
 set(HTTPD_INDEX ${CMAKE_SOURCE_DIR}/rootfs/www/index.html)
 set(HTTPD_INDEX_CPP ${CMAKE_BINARY_DIR}/generated/httpd_index_html.cpp)

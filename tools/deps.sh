@@ -5,10 +5,10 @@
 set -eu
 want="cmake make g++ pkg-config xz-utils python3 g++-mipsel-linux-gnu qemu-system-mips newlib-source u-boot-tools"
 if [ "${1:-test}" != boot ]; then
-  want="$want libcpputest-dev libcjson-dev python3-pytest dpkg-dev iputils-ping arping tshark python3-scapy iproute2 dnsmasq-base socat netcat-openbsd clang libclang-rt-dev hping3 curl iperf3 gdb-multiarch python3-labgrid lava-common telnet wrk chromium"
+  want="$want libcpputest-dev libcjson-dev python3-pytest dpkg-dev iputils-ping arping tshark python3-scapy iproute2 dnsmasq-base socat netcat-openbsd clang libclang-rt-dev hping3 nmap curl iperf3 gdb-multiarch python3-labgrid lava-common telnet wrk chromium"
 fi
 if [ "${1:-test}" = bench ]; then
-  want="$want cpio wrk"
+  want="$want cpio wrk python3-matplotlib"
 fi
 missing=""
 for p in $want; do

@@ -35,7 +35,7 @@ ctest --preset malta || status=1
 # the little-endian run's paths.
 BE_TESTS='^(target_unit_tests|hil/qemu|boot/test_(boot|pcnet|net|wire|tcp_wire|udp|dhcp|httpd|iperf3))$'
 ctest --preset malta-be -R "$BE_TESTS" || status=1
-# libFuzzer: each target's regressions, then 30 s of fuzzing each from the
+# libFuzzer: each target's regressions, then 25 s of fuzzing each from the
 # run's seed.
 ctest --preset fuzz || status=1
 # What ran, from the runners' own closing lines (CppUTest's "OK (N tests",

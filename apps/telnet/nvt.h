@@ -88,6 +88,8 @@ public:
 
     bool local(option o) const { return us_[byte(o)] == q::yes; }    // we do o
     bool remote(option o) const { return him_[byte(o)] == q::yes; }  // the client does o
+    q local_state(uint8_t o) const { return us_[o]; }    // RFC 1143's "us"
+    q remote_state(uint8_t o) const { return him_[o]; }  // and "him"
     const nvt_stats& stats() const { return stats_; }
 
 private:

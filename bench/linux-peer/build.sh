@@ -63,13 +63,22 @@ if [ -z "$bdeb" ]; then
   bdeb=$(ls "$out"/debs/busybox-static_*_mipsel.deb | head -1)
 fi
 
+# iperf3's server, linked statically (bench/linux-peer/iperf3s.c) from the
+# static libraries of libiperf-dev, libssl-dev (libcrypto) and libsctp-dev.
+for dev in libiperf-dev libssl-dev libsctp-dev; do
+  ls "$out"/debs/${dev}_*_mipsel.deb >/dev/null 2>&1 || FETCH_WHAT=$dev fetch
+done
+
 # Unpack (again only when a .deb is newer than the last unpack).
 pkg="$out/pkg"
-if [ ! -f "$pkg/.unpacked" ] || [ "$kdeb" -nt "$pkg/.unpacked" ] || [ "$bdeb" -nt "$pkg/.unpacked" ]; then
+if [ ! -f "$pkg/.unpacked" ] || [ ! -d "$pkg/dev" ] || [ "$kdeb" -nt "$pkg/.unpacked" ] || [ "$bdeb" -nt "$pkg/.unpacked" ]; then
   rm -rf "$pkg"
   mkdir -p "$pkg"
   dpkg-deb -x "$kdeb" "$pkg"
   dpkg-deb -x "$bdeb" "$pkg"
+  for d in "$out"/debs/libiperf-dev_*.deb "$out"/debs/libssl-dev_*.deb "$out"/debs/libsctp-dev_*.deb; do
+    dpkg-deb -x "$d" "$pkg/dev"
+  done
   touch "$pkg/.unpacked"
 fi
 release=$(ls "$pkg/lib/modules" | head -1)
@@ -93,6 +102,10 @@ chmod 755 "$rootfs/init" "$rootfs/bin/discard" "$rootfs/bin/source"
 mipsel-linux-gnu-gcc -static -Os -s -Wall -o "$rootfs/bin/udpecho" "$here/udpecho.c"
 # Nor a TCP echo that serves many connections from one process.
 mipsel-linux-gnu-gcc -static -Os -s -Wall -o "$rootfs/bin/tcpecho" "$here/tcpecho.c"
+lib="$pkg/dev/usr/lib/mipsel-linux-gnu"
+mipsel-linux-gnu-gcc -static -Os -s -Wall -I"$pkg/dev/usr/include" -o "$rootfs/bin/iperf3s" "$here/iperf3s.c" \
+  "$lib/libiperf.a" "$lib/libcrypto.a" "$lib/libsctp.a" -lm -lpthread -latomic 2>"$out/iperf3s.log" ||
+  { cat "$out/iperf3s.log" >&2; exit 1; }
 # CONFIG_PCNET32=m and CONFIG_MII=m: both modules go in, mii first (pcnet32's
 # depends=mii). busybox insmod takes no compressed modules.
 kmod="$pkg/lib/modules/$release/kernel/drivers/net"

@@ -50,13 +50,12 @@ void print_memory_line(size_t ram_bytes, const kernel_image& k) {
 // handed out: its files are served in place). An initrd below the kernel
 // lies outside the range anyway.
 bool add_ram(zone& z, uintptr_t start, uintptr_t end, initrd_range rd) {
+    set_initrd(rd);
     uintptr_t lo = rd.start & ~(PAGE_SIZE - 1), hi = (rd.end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     if (rd.empty() || hi <= start || lo >= end) {
-        set_initrd(rd);
         return z.add_range(start, end);
     }
     bool ok = (lo <= start || z.add_range(start, lo)) && (hi >= end || z.add_range(hi, end));
-    set_initrd(rd);
     pr_info("initrd: %#lx-%#lx (%luK) reserved\n", static_cast<unsigned long>(rd.start),
             static_cast<unsigned long>(rd.end), kib(hi - lo));
     return ok && (lo > start || hi < end);

@@ -406,7 +406,13 @@ void kmem_cache_init() {
     link_cache(&kmem_cache_boot);
     for (size_t i = 0; i < nr_kmalloc; ++i) {
         snprintf(kmalloc_names[i], sizeof kmalloc_names[i], "kmalloc-%zu", kmalloc_sizes[i]);
-        setup_cache(&kmalloc_caches[i], kmalloc_names[i], kmalloc_sizes[i], 0, SLAB_NONE, nullptr);
+        // Natural alignment, which a kmalloc-N object has anyway while its
+        // slot is N bytes, kept when slub_debug makes the slot longer (Linux
+        // guarantees it for power-of-two sizes, commit 59bb47985c1d): the
+        // promise that from kmalloc-32 up no object shares a cache line,
+        // which DMA into sk_buff data relies on, holds with debugging too.
+        size_t n = kmalloc_sizes[i];
+        setup_cache(&kmalloc_caches[i], kmalloc_names[i], n, n & (~n + 1), SLAB_NONE, nullptr);
         kmalloc_caches[i].builtin = true;
         link_cache(&kmalloc_caches[i]);
     }

@@ -88,6 +88,7 @@ constexpr unsigned TCP_MSS_DEFAULT = 536;         // RFC 9293 3.7.1 without an M
 constexpr unsigned TCP_MIN_MSS = 88;              // Linux's floor for the peer's MSS
 // Headroom a segment is built with: the largest TCP header, IP's and a link header.
 constexpr unsigned MAX_TCP_HEADER = 60 + IP_MAX_HEADROOM;
+static_assert(MAX_TCP_HEADER % 4 == 0, "payloads start word aligned (tcp_transmit_skb)");
 
 // Timing (Linux's include/net/tcp.h; HZ from kernel/time.h).
 constexpr unsigned long TCP_RTO_MIN = HZ / 5;              // 200 ms
@@ -161,8 +162,10 @@ struct tcp_options_received {
     uint32_t rcv_tsecr;
     uint32_t sack[TCP_NUM_SACKS][2];   // host order start, end
 };
-// Parses the options of th (of the segment's length): false when malformed.
-bool tcp_parse_options(const tcphdr* th, tcp_options_received* opt, bool syn);
+// Parses the options of th (of the segment's length). As Linux's, it stops
+// at an option whose length is silly (0, 1) or runs past the header and
+// keeps what came before: the segment itself is still good.
+void tcp_parse_options(const tcphdr* th, tcp_options_received* opt, bool syn);
 
 struct tcp_sack_block {
     uint32_t start_seq;

@@ -15,7 +15,7 @@
 
 // Options -----------------------------------------------------------------------
 
-bool tcp_parse_options(const tcphdr* th, tcp_options_received* opt, bool syn) {
+void tcp_parse_options(const tcphdr* th, tcp_options_received* opt, bool syn) {
     const auto* p = reinterpret_cast<const uint8_t*>(th + 1);
     int length = static_cast<int>(th->doff() * 4u) - static_cast<int>(sizeof(tcphdr));
     opt->saw_tstamp = false;
@@ -23,18 +23,18 @@ bool tcp_parse_options(const tcphdr* th, tcp_options_received* opt, bool syn) {
     while (length > 0) {
         uint8_t kind = *p++;
         if (kind == TCPOPT_EOL) {
-            return true;
+            return;
         }
         if (kind == TCPOPT_NOP) {
             --length;
             continue;
         }
         if (length < 2) {
-            return false;
+            return;
         }
         uint8_t size = *p;
         if (size < 2 || size > length) {
-            return false;   // silly or truncated (Linux stops parsing too)
+            return;   // "silly options" or a partial one: Linux stops here too
         }
         const uint8_t* v = p + 1;
         switch (kind) {
@@ -82,7 +82,6 @@ bool tcp_parse_options(const tcphdr* th, tcp_options_received* opt, bool syn) {
         p += size - 1;
         length -= size;
     }
-    return true;
 }
 
 // RTT and RTO (RFC 6298) ------------------------------------------------------------
@@ -986,10 +985,7 @@ int tcp_rcv_synsent_state_process(struct sock* sk, sk_buff* skb) {
     tcp_options_received& o = tp->rx_opt;
     o.wscale_ok = o.sack_ok = false;
     o.mss_clamp = 0;
-    if (!tcp_parse_options(th, &o, true)) {
-        kfree_skb(skb);
-        return 0;
-    }
+    tcp_parse_options(th, &o, true);
     tp->irs = cb->seq;
     tp->rcv_nxt = cb->seq + 1;
     tp->rcv_wup = tp->rcv_nxt;
@@ -1143,10 +1139,7 @@ int tcp_rcv_state_process(struct sock* sk, sk_buff* skb) {
         default:
             break;
     }
-    if (!tcp_parse_options(th, &tp->rx_opt, false)) {
-        kfree_skb(skb);
-        return 0;
-    }
+    tcp_parse_options(th, &tp->rx_opt, false);
     if (tcp_paws_discard(tp) && !(cb->tcp_flags & TCPHDR_RST)) {
         NET_INC_STATS(LINUX_MIB_PAWSESTABREJECTED);
         tcp_send_ack(sk);   // RFC 7323 5.3 R1: ACK and drop

@@ -373,13 +373,13 @@ void tcp_v4_send_reset(const sk_buff* skb) {
 
 int tcp_v4_do_rcv(struct sock* sk, sk_buff* skb) {
     if (sk->sk_state == TCP_LISTEN) {
+        // RFC 9293 3.10.7.2 in Linux's order (tcp_rcv_state_process): a RST
+        // is dropped, an ACK reset (unless it completes a SYN cookie), a SYN
+        // starts a connection; anything else (FIN, no flags: the probes of
+        // FIN, NULL and Xmas scans), and a SYN with FIN, is dropped unanswered.
         uint8_t flags = TCP_SKB_CB(skb)->tcp_flags;
         if (flags & TCPHDR_RST) {
             kfree_skb(skb);
-            return 0;
-        }
-        if ((flags & (TCPHDR_SYN | TCPHDR_ACK)) == TCPHDR_SYN) {
-            tcp_v4_conn_request(sk, skb);
             return 0;
         }
         if (flags & TCPHDR_ACK) {
@@ -390,8 +390,14 @@ int tcp_v4_do_rcv(struct sock* sk, sk_buff* skb) {
                 }
                 return 0;
             }
+            tcp_v4_send_reset(skb);
+            kfree_skb(skb);
+            return 0;
         }
-        tcp_v4_send_reset(skb);
+        if ((flags & (TCPHDR_SYN | TCPHDR_FIN)) == TCPHDR_SYN) {
+            tcp_v4_conn_request(sk, skb);
+            return 0;
+        }
         kfree_skb(skb);
         return 0;
     }

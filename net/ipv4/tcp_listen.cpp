@@ -207,10 +207,7 @@ void tcp_v4_conn_request(struct sock* sk, sk_buff* skb) {
         return;
     }
     tcp_options_received opt{};
-    if (!tcp_parse_options(tcp_hdr(skb), &opt, true)) {
-        kfree_skb(skb);
-        return;
-    }
+    tcp_parse_options(tcp_hdr(skb), &opt, true);
     opt.tstamp_ok = opt.saw_tstamp && sysctl_tcp.timestamps;
     opt.sack_ok = opt.sack_ok && sysctl_tcp.sack;
     opt.wscale_ok = opt.wscale_ok && sysctl_tcp.window_scaling;

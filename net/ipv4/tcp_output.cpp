@@ -308,6 +308,23 @@ uint32_t tcp_select_window(struct sock* sk) {
     return nw;
 }
 
+namespace {
+// What goes out of a segment on the write queue: a clone, or a copy when a
+// clone is still out. The TCP, IP and link headers are pushed in front of
+// the payload and written with word stores, which the MIPS32 core refuses
+// off a word boundary (AdES; Linux's MIPS kernel emulates them in
+// arch/mips/kernel/unaligned.c, this one does not). A payload that
+// tcp_retransmit_skb trimmed after an ACK into the middle of the segment
+// (any byte may be ACKed, RFC 9293 3.4) is off it: that one goes out from
+// a copy whose payload starts MAX_TCP_HEADER into a fresh buffer again.
+sk_buff* tcp_xmit_clone(sk_buff* skb) {
+    if (reinterpret_cast<uintptr_t>(skb->data) % sizeof(uint32_t)) {
+        return skb_copy_expand(skb, MAX_TCP_HEADER, 0, GFP_ATOMIC);
+    }
+    return skb_cloned(skb) ? skb_copy(skb, GFP_ATOMIC) : skb_clone(skb, GFP_ATOMIC);
+}
+}  // namespace
+
 // Linux's __tcp_transmit_skb: a header in front of (a clone of) skb,
 // options, checksum, and IP. The original stays on the write queue.
 int tcp_transmit_skb(struct sock* sk, sk_buff* oskb, bool clone_it) {
@@ -317,7 +334,7 @@ int tcp_transmit_skb(struct sock* sk, sk_buff* oskb, bool clone_it) {
     sk_buff* skb = oskb;
     if (clone_it) {
         oskb->sk = nullptr;
-        skb = skb_cloned(oskb) ? skb_copy(oskb, GFP_ATOMIC) : skb_clone(oskb, GFP_ATOMIC);
+        skb = tcp_xmit_clone(oskb);
         oskb->sk = sk;
         if (!skb) {
             return -ENOBUFS;

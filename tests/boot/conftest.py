@@ -5,6 +5,7 @@ import time
 import pytest
 
 from qemu import Qemu
+from tapns import tap_netns
 
 # Random choices in the tests come from one seed per run, printed in the
 # header; MIPSNET_SEED=N replays a run. Each test reseeds from it and its
@@ -71,20 +72,7 @@ def shell(boot):
 
 @pytest.fixture
 def netns():
-    """A network namespace with a tap device "tap0" (up, no IPv6 chatter),
-    removed at the end whatever happens. QEMU and the host tools run inside."""
-    import os
-    import subprocess
-    name = f"mipsnet-{os.getpid()}"
-    subprocess.run(["ip", "netns", "del", name], capture_output=True)  # left by a killed run
-    subprocess.run(["ip", "netns", "add", name], check=True, capture_output=True)
-    try:
-        inside = ["ip", "netns", "exec", name]
-        for cmd in (["ip", "tuntap", "add", "dev", "tap0", "mode", "tap"],
-                    ["sysctl", "-qw", "net.ipv6.conf.tap0.disable_ipv6=1"],
-                    ["ip", "link", "set", "tap0", "up"],
-                    ["ip", "link", "set", "lo", "up"]):
-            subprocess.run(inside + cmd, check=cmd[0] != "sysctl", capture_output=True)
+    """A network namespace with a tap device "tap0" (tapns.py), removed at
+    the end whatever happens. QEMU and the host tools run inside."""
+    with tap_netns(None) as name:
         yield name
-    finally:
-        subprocess.run(["ip", "netns", "del", name], capture_output=True)

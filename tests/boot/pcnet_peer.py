@@ -14,7 +14,6 @@ tap device that QEMU's pcnet is attached to, and prints one JSON object:
   probe DST...        one echo request to each destination MAC: answered?
 """
 import json
-import os
 import select
 import socket
 import struct

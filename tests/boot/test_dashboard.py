@@ -13,6 +13,7 @@ import subprocess
 import pytest
 
 from qemu import KERNEL, PROMPT, Qemu
+from tapns import NIC, tap_netns
 
 HOST_IP, GUEST_IP = "10.0.7.1", "10.0.7.2"
 URL = f"http://{GUEST_IP}/"
@@ -32,29 +33,17 @@ def host(netns, *cmd, timeout=120):
 
 @pytest.fixture(scope="module")
 def guest():
-    name = f"mipsnet-dash-{os.getpid()}"
-    subprocess.run(["ip", "netns", "del", name], capture_output=True)
-    subprocess.run(["ip", "netns", "add", name], check=True, capture_output=True)
-    inside = ["ip", "netns", "exec", name]
-    for cmd in (["ip", "tuntap", "add", "dev", "tap0", "mode", "tap"],
-                ["sysctl", "-qw", "net.ipv6.conf.tap0.disable_ipv6=1"],
-                ["ip", "link", "set", "tap0", "up"],
-                ["ip", "link", "set", "lo", "up"],
-                ["ip", "addr", "add", f"{HOST_IP}/24", "dev", "tap0"]):
-        subprocess.run(inside + cmd, check=cmd[0] != "sysctl", capture_output=True)
-    q = Qemu(f"ip={GUEST_IP}::{HOST_IP}:255.255.255.0::eth0:off apps=shell,httpd",
-             wrapper=("ip", "netns", "exec", name),
-             net=("-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no",
-                  "-device", "pcnet,netdev=n0,addr=0b,romfile="))
-    try:
-        q.expect(r"httpd: listening on port 80", timeout=30)
-        q.netns = name
-        q.send("\r")
-        q.expect(PROMPT)
-        yield q
-    finally:
-        q.close()
-        subprocess.run(["ip", "netns", "del", name], capture_output=True)
+    with tap_netns("dash", HOST_IP) as name:
+        q = Qemu(f"ip={GUEST_IP}::{HOST_IP}:255.255.255.0::eth0:off apps=shell,httpd",
+                 wrapper=("ip", "netns", "exec", name), net=NIC)
+        try:
+            q.expect(r"httpd: listening on port 80", timeout=30)
+            q.netns = name
+            q.send("\r")
+            q.expect(PROMPT)
+            yield q
+        finally:
+            q.close()
 
 
 def chromium(netns, tmp_path, *args):

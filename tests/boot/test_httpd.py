@@ -19,6 +19,7 @@ import time
 import pytest
 
 from qemu import PROMPT, Qemu
+from tapns import NIC, tap_netns
 
 HOST_IP, GUEST_IP = "10.0.6.1", "10.0.6.2"
 URL = f"http://{GUEST_IP}"
@@ -78,20 +79,8 @@ sys.stdout.buffer.write(out)
 
 @pytest.fixture(scope="module")
 def module_netns():
-    name = f"mipsnet-httpd-{os.getpid()}"
-    subprocess.run(["ip", "netns", "del", name], capture_output=True)
-    subprocess.run(["ip", "netns", "add", name], check=True, capture_output=True)
-    try:
-        inside = ["ip", "netns", "exec", name]
-        for cmd in (["ip", "tuntap", "add", "dev", "tap0", "mode", "tap"],
-                    ["sysctl", "-qw", "net.ipv6.conf.tap0.disable_ipv6=1"],
-                    ["ip", "link", "set", "tap0", "up"],
-                    ["ip", "link", "set", "lo", "up"],
-                    ["ip", "addr", "add", f"{HOST_IP}/24", "dev", "tap0"]):
-            subprocess.run(inside + cmd, check=cmd[0] != "sysctl", capture_output=True)
+    with tap_netns("httpd", HOST_IP) as name:
         yield name
-    finally:
-        subprocess.run(["ip", "netns", "del", name], capture_output=True)
 
 
 @pytest.fixture(scope="module")
@@ -99,8 +88,7 @@ def guest(module_netns):
     args = f"-v:-t:{HEADER_TIMEOUT}:-k:30:-c:{MAX_CONNS}:/proc"
     q = Qemu(f"ip={GUEST_IP}::{HOST_IP}:255.255.255.0::eth0:off apps=shell,httpd httpd.args={args}",
              wrapper=("ip", "netns", "exec", module_netns),
-             net=("-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no",
-                  "-device", "pcnet,netdev=n0,addr=0b,romfile="))
+             net=NIC)
     try:
         q.expect(r"httpd: listening on port 80, docroot /proc/", timeout=30)
         q.netns = module_netns

@@ -4,7 +4,6 @@ address and the ELF's entry point in the S7 record; kernel.uImage (U-Boot's
 bootm) must carry the same load address and entry, a header and data CRC
 that mkimage itself verifies, and kernel.bin as its payload. QEMU's Malta
 takes only the ELF, so the images are checked by reading them back."""
-import os
 import re
 import shutil
 import struct

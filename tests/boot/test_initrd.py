@@ -14,9 +14,9 @@ import subprocess
 import pytest
 
 from qemu import PROMPT, ROOT
+from tapns import NIC
 
 GEN = os.path.join(ROOT, "tools/gen_initramfs.py")
-TAP = ("-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no", "-device", "pcnet,netdev=n0,romfile=")
 HOST_IP, GUEST_IP = "10.0.13.1", "10.0.13.2"
 
 
@@ -68,7 +68,7 @@ def test_httpd_serves_a_1_mib_file_from_the_initrd(boot, netns, tmp_path):
     rd = pack(tmp_path, {"www/1m.bin": body})
     subprocess.run(["ip", "netns", "exec", netns, "ip", "addr", "add", f"{HOST_IP}/24", "dev", "tap0"], check=True)
     q = boot(f"ip={GUEST_IP}::{HOST_IP}:255.255.255.0::eth0:off apps=shell,httpd", extra=("-initrd", str(rd)),
-             wrapper=("ip", "netns", "exec", netns), net=TAP)
+             wrapper=("ip", "netns", "exec", netns), net=NIC)
     q.expect(r"httpd: listening on port 80", timeout=30)
     got = subprocess.run(["ip", "netns", "exec", netns, "curl", "-s", "-m", "30", f"http://{GUEST_IP}/1m.bin"],
                          capture_output=True, timeout=60).stdout

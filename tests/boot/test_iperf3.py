@@ -18,6 +18,7 @@ import time
 import pytest
 
 from qemu import PROMPT, Qemu
+from tapns import NIC, tap_netns
 
 HOST_IP, GUEST_IP = "10.0.6.1", "10.0.6.2"
 
@@ -28,20 +29,8 @@ needs_iperf3 = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def module_netns():
-    name = f"mipsnet-iperf3-{os.getpid()}"
-    subprocess.run(["ip", "netns", "del", name], capture_output=True)
-    subprocess.run(["ip", "netns", "add", name], check=True, capture_output=True)
-    try:
-        inside = ["ip", "netns", "exec", name]
-        for cmd in (["ip", "tuntap", "add", "dev", "tap0", "mode", "tap"],
-                    ["sysctl", "-qw", "net.ipv6.conf.tap0.disable_ipv6=1"],
-                    ["ip", "link", "set", "tap0", "up"],
-                    ["ip", "link", "set", "lo", "up"],
-                    ["ip", "addr", "add", f"{HOST_IP}/24", "dev", "tap0"]):
-            subprocess.run(inside + cmd, check=cmd[0] != "sysctl", capture_output=True)
+    with tap_netns("iperf3", HOST_IP) as name:
         yield name
-    finally:
-        subprocess.run(["ip", "netns", "del", name], capture_output=True)
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +38,7 @@ def guest(module_netns):
     """One guest for the whole file, iperf3d -v started at boot by apps=."""
     q = Qemu(f"ip={GUEST_IP}::{HOST_IP}:255.255.255.0::eth0:off apps=shell,iperf3d iperf3d.args=-v",
              wrapper=("ip", "netns", "exec", module_netns),
-             net=("-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no",
-                  "-device", "pcnet,netdev=n0,addr=0b,romfile="))
+             net=NIC)
     try:
         q.expect("iperf3d: listening on port 5201", timeout=30)
         q.netns = module_netns

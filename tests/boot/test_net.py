@@ -163,10 +163,11 @@ def test_a_flood_is_captured_and_a_slow_reader_drops_counted_frames(wire):
            sniff_seen=seen, sniff_dropped=dropped, capture_pps=round(captured / 5))
     assert counts[1] > 0 and seen >= 2 * counts[1] * 0.9
     assert captured > 0 and captured + dropped <= seen      # the rest still queued at the end
-    # A reader that prints every frame on the serial console is far slower
-    # than the flood: its bounded queue (SO_RCVBUF) overflows, and the
-    # drops are counted in PACKET_STATISTICS while the guest keeps answering.
-    wire.run("sniff -T 3 -i eth0 icmp &")
+    # A reader that prints every frame on the serial console is slower than
+    # the flood: with a one-frame queue (-B 1: SO_RCVBUF at its minimum) it
+    # overflows however fast the host is, and the drops are counted in
+    # PACKET_STATISTICS while the guest keeps answering.
+    wire.run("sniff -B 1 -T 3 -i eth0 icmp &")
     wire.run("sleep 0.5")
     r = host(wire, "ping", "-f", "-w", "2", "-q", GUEST_IP, timeout=60)
     flood, _ = ping_summary(r.stdout)

@@ -9,6 +9,8 @@ import subprocess
 
 import pytest
 
+from tapns import tap_netns
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 PEER = os.path.join(HERE, "pcnet_peer.py")
 GUEST_MAC = "52:54:00:12:34:56"   # QEMU's default for the first NIC
@@ -27,19 +29,8 @@ def run(*cmd):
 
 @pytest.fixture
 def netns():
-    name = f"mipsnet-pcnet-{os.getpid()}"
-    subprocess.run(["ip", "netns", "del", name], capture_output=True)  # left by a killed run
-    run("ip", "netns", "add", name)
-    try:
-        inside = ("ip", "netns", "exec", name)
-        run(*inside, "ip", "tuntap", "add", "dev", "tap0", "mode", "tap")
-        # A quiet wire: no IPv6 router solicitations from the host side.
-        subprocess.run([*inside, "sysctl", "-qw", "net.ipv6.conf.tap0.disable_ipv6=1"],
-                       capture_output=True)
-        run(*inside, "ip", "link", "set", "tap0", "up")
+    with tap_netns("pcnet") as name:
         yield name
-    finally:
-        subprocess.run(["ip", "netns", "del", name], capture_output=True)
 
 
 @pytest.fixture

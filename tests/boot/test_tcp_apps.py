@@ -15,6 +15,7 @@ import time
 import pytest
 
 from qemu import PROMPT, Qemu
+from tapns import NIC, tap_netns
 
 HOST_IP, GUEST_IP = "10.0.5.1", "10.0.5.2"
 
@@ -36,20 +37,8 @@ def host_py(q, code, *args, timeout=120):
 
 @pytest.fixture(scope="module")
 def module_netns():
-    name = f"mipsnet-tcp-{os.getpid()}"
-    subprocess.run(["ip", "netns", "del", name], capture_output=True)
-    subprocess.run(["ip", "netns", "add", name], check=True, capture_output=True)
-    try:
-        inside = ["ip", "netns", "exec", name]
-        for cmd in (["ip", "tuntap", "add", "dev", "tap0", "mode", "tap"],
-                    ["sysctl", "-qw", "net.ipv6.conf.tap0.disable_ipv6=1"],
-                    ["ip", "link", "set", "tap0", "up"],
-                    ["ip", "link", "set", "lo", "up"],
-                    ["ip", "addr", "add", f"{HOST_IP}/24", "dev", "tap0"]):
-            subprocess.run(inside + cmd, check=cmd[0] != "sysctl", capture_output=True)
+    with tap_netns("tcp", HOST_IP) as name:
         yield name
-    finally:
-        subprocess.run(["ip", "netns", "del", name], capture_output=True)
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +47,7 @@ def guest(module_netns):
     the tests): inetd -v and httpd started at boot by apps=."""
     q = Qemu(f"ip={GUEST_IP}::{HOST_IP}:255.255.255.0::eth0:off apps=shell,inetd,httpd inetd.args=-v",
              wrapper=("ip", "netns", "exec", module_netns),
-             net=("-netdev", "tap,id=n0,ifname=tap0,script=no,downscript=no",
-                  "-device", "pcnet,netdev=n0,addr=0b,romfile="))
+             net=NIC)
     try:
         q.expect("chargen on port 19", timeout=30)
         q.expect("httpd: listening on port 80", timeout=10)

@@ -42,8 +42,11 @@ bool never_returns(long nr) {
 
 long zero_timeout_ptr() { return static_cast<long>(reinterpret_cast<uintptr_t>(arena + zero_time)); }
 
-// Timeouts become "now", so that a wait returns instead of sleeping.
+// Timeouts become "now", so that a wait returns instead of sleeping. The
+// zero time is written again each call: an earlier call may have filled it
+// (a read into the arena's last bytes runs on past zero_time).
 void no_waiting(long nr, syscall_args& a) {
+    memset(arena + zero_time, 0, arena_size - zero_time);
     if (nr == NR_poll || nr == NR_epoll_wait || nr == NR_epoll_pwait) {
         a.a[nr == NR_poll ? 2 : 3] = 0;
     } else if (nr == NR__newselect) {

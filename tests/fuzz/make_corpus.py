@@ -207,6 +207,59 @@ def iperf3_corpus():
     write("fuzz_iperf3", "small_limit", bytes([2]) + iperf3_frame(tcp))
 
 
+# fuzz_shell: keys as a console or a Telnet session (after the NVT) sends
+# them.
+def shell_corpus():
+    words = " ".join(f"w{i}" for i in range(20))
+    for name, keys in [
+            ("commands", b"uname -a\rhelp\recho a\tb  c\r\n"),
+            ("editing", b"unamX\x7fe -a\rgarbage\x15echo clean\rhalf\x03ab\b\b\b\x7fc\r"),
+            ("arguments", b"sleep 0.5\rsleep -1\rsleep 1e300\rsyscall 4005 /dev/null 0x10 -3 x\r"
+                          b"run udpecho -p 7 &\rping -c 3 10.0.2.2\rexit 3\r"),
+            ("escapes_and_bytes", b"\x1b[A\x1b[D\x1bOPls\x00-l\xff\x80\x01\x7e\r"),
+            ("overlong_line", b"echo " + b"x" * 300 + b"\x7f\x7fy\r"),
+            ("many_words", b"echo " + words.encode() + b"\rnc " + words.encode() + b" &\r")]:
+        write("fuzz_shell", name, keys)
+
+
+# fuzz_telnet (see fuzz_telnet.cpp): records of kind, size, length, bytes.
+IAC, SB, SE, WILL, WONT, DO, DONT = 255, 250, 240, 251, 252, 253, 254
+ECHO, SGA, STATUS, TTYPE, NAWS, LINEMODE, NEW_ENVIRON = 1, 3, 5, 24, 31, 34, 39
+
+
+def nvt_rec(kind, size, data):
+    return bytes([kind, size, len(data)]) + data
+
+
+def telnet_corpus():
+    # Debian's telnet client opening, its window size and terminal type,
+    # then a line; as one read and a byte at a time.
+    opening = bytes([IAC, DO, SGA, IAC, WILL, TTYPE, IAC, WILL, NAWS, IAC, WILL, LINEMODE,
+                     IAC, WILL, NEW_ENVIRON, IAC, DO, STATUS, IAC, DO, ECHO])
+    sb = bytes([IAC, SB, NAWS, 0, 80, 0, 24, IAC, SE, IAC, SB, TTYPE, 0]) + b"XTERM" + bytes([IAC, SE])
+    line = b"uname -a\r\0ls\r\necho \xff\xff\n"
+    write("fuzz_telnet", "client_opening", nvt_rec(252, 63, opening + sb) + nvt_rec(252, 63, line) + nvt_rec(3, 0, b""))
+    again = bytes([IAC, DO, ECHO, IAC, DONT, SGA, IAC, DO, SGA, IAC, WILL, SGA, IAC, WILL, SGA, IAC, WONT, SGA])
+    write("fuzz_telnet", "byte_at_a_time", nvt_rec(0, 0, opening) + nvt_rec(0, 192, sb + line) + nvt_rec(1, 0, again))
+    # The peer's commands: the editing functions, AYT, a SYNCH, a bad SE.
+    cmds = bytes([IAC, 247, IAC, 248, IAC, 244, IAC, 246, IAC, 242, IAC, 241, IAC, SE, IAC, 17]) + b"x\r"
+    write("fuzz_telnet", "commands", nvt_rec(4 * 7, 200, cmds) + nvt_rec(3, 0, b""))
+    # Options switched on and off again, and an unterminated SB.
+    toggles = bytes([IAC, DONT, ECHO, IAC, DO, ECHO, IAC, WILL, SGA, IAC, WONT, SGA, IAC, DONT, SGA,
+                     IAC, SB, 1, 2, 3, IAC, DO, ECHO])
+    write("fuzz_telnet", "toggles", nvt_rec(4 * 2 + 1, 5, toggles) + nvt_rec(3, 0, b""))
+    # The honest client (kind 3): (action, option) pairs; 0/1 its own option
+    # on/off, 2/3 the server's. Takes the offers (first byte odd): asks for
+    # SGA both ways, a terminal type and window size (refused), switches
+    # ECHO off and on again before the answer comes (the queue bit).
+    asks = bytes([0, SGA, 2, SGA, 0, TTYPE, 0, NAWS, 2, STATUS, 3, ECHO, 2, ECHO])
+    write("fuzz_telnet", "honest_client", nvt_rec(3, 0, asks) + nvt_rec(7, 0, bytes([1, SGA, 3, SGA, 0, SGA])))
+    # The shell's output: prompt, CR LF and bare LF, a CR alone at a
+    # write's end, data 255, NUL.
+    out = b"mipsnet> uname\r\nmipsnet\n\xffdone\r"
+    write("fuzz_telnet", "shell_output", nvt_rec(2 + 4 * 3, 3, out) + nvt_rec(2, 192, b"\nnext\r\0\xff\r\r\n"))
+
+
 if __name__ == "__main__":
     iperf3_corpus()
     http_corpus()
@@ -216,3 +269,5 @@ if __name__ == "__main__":
     dhcp_corpus()
     dns_corpus()
     cmdline_corpus()
+    shell_corpus()
+    telnet_corpus()

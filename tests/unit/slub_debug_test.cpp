@@ -137,6 +137,26 @@ TEST(slub_debug, off_it_leaves_the_layout_alone) {
     LONGS_EQUAL(before, slub_debug::errors());
 }
 
+// The red zone and the free pointer behind each object make the slots
+// longer, not the objects less aligned: kmalloc-N keeps the alignment of
+// the largest power of two dividing N, so sk_buff data (DMA) still starts
+// on a cache line of its own.
+TEST(slub_debug, kmalloc_objects_keep_their_natural_alignment) {
+    for (size_t size : {16u, 32u, 64u, 96u, 128u, 192u, 256u, 512u, 1024u, 2048u, 4096u, 8192u}) {
+        void* p[3];
+        for (void*& o : p) {
+            o = kmalloc(size, GFP_KERNEL);
+            CHECK_TRUE(o != nullptr);
+            LONGS_EQUAL(0, reinterpret_cast<uintptr_t>(o) % (size & (~size + 1)));
+        }
+        for (void* o : p) {
+            kfree(o);
+        }
+    }
+    CHECK_TRUE(slot_of("kmalloc-2048") > 2048);
+    LONGS_EQUAL(0, kmem_cache_validate());
+}
+
 TEST(slub_debug, only_the_caches_named) {
     fresh_slab("slub_debug=Z,kmalloc-256");
     CHECK_TRUE(slot_of("kmalloc-256") > 256);

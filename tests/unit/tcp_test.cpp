@@ -90,6 +90,63 @@ TEST(tcp, bad_checksum_is_counted_and_dropped) {
     sys_close(lfd);
 }
 
+// RFC 9293 3.10.7.2 as Linux: at a listener only a SYN (without FIN)
+// starts a connection and only an ACK is reset; the probes of FIN, NULL
+// and Xmas scans and a SYN with FIN are dropped unanswered, while a
+// closed port resets every one of them.
+TEST(tcp, listener_answers_only_syn_and_ack) {
+    int lfd = listener(80);
+    for (uint8_t flags : {uint8_t{0}, F, P, uint8_t(F | P | TCPHDR_URG), uint8_t(S | F), uint8_t(S | F | P)}) {
+        seg s;
+        s.dport = 80;
+        s.seq = 5000;
+        s.flags = flags;
+        inject(eth, s);
+        CHECK_TRUE(sent(eth).empty());
+        s.dport = 81;
+        inject(eth, s);
+        LONGS_EQUAL(R | A, expect_one(eth).flags);
+    }
+    seg ack;
+    ack.dport = 80;
+    ack.ack = 777;
+    ack.flags = F | A;
+    inject(eth, ack);
+    out_seg r = expect_one(eth);
+    LONGS_EQUAL(R, r.flags);
+    LONGS_EQUAL(777, r.seq);
+    peer p = make_peer();
+    sys_close(passive_open(eth, lfd, &p));   // the listener still works
+    sent(eth);
+    sys_close(lfd);
+}
+
+// An option with a silly length (0, 1) or one past the header ends the
+// parse, as Linux's tcp_parse_options, not the segment: what came before
+// it still counts (the MSS here), the SYN is answered and data is taken.
+TEST(tcp, bad_option_lengths_end_the_parse_not_the_segment) {
+    int lfd = listener(80);
+    peer p = make_peer();
+    bytes bad_len0 = {TCPOPT_TIMESTAMP, 0, 0, 0};
+    int fd = passive_open(eth, lfd, &p, cat({opt_mss(1000), bad_len0}));
+    bytes msg = ipv4_test::pattern(2000);
+    LONGS_EQUAL(2000, sys_write(fd, reinterpret_cast<const char*>(msg.data()), msg.size()));
+    auto out = sent(eth);
+    LONGS_EQUAL(2, out.size());
+    LONGS_EQUAL(1000, out[0].data.size());
+    p.ack += 2000;
+    bytes in;
+    int n = 0;
+    for (bytes opts : {bytes{TCPOPT_SACK, 1, 0, 0}, bytes{TCPOPT_TIMESTAMP, 12, 0, 0}, bytes{0xfd, 255, 0, 0}}) {
+        p.send(A | P, ipv4_test::pattern(10, n++), opts);
+    }
+    LONGS_EQUAL(30, read_all(fd, &in));
+    LONGS_EQUAL(0, tcp_mib_get(TCP_MIB_INERRS));
+    LONGS_EQUAL(0, info_of(fd).tcpi_unacked);
+    sys_close(fd);
+    sys_close(lfd);
+}
+
 TEST(tcp, passive_open_negotiates_options) {
     int lfd = listener(80);
     peer p = make_peer();
@@ -253,6 +310,33 @@ TEST(tcp, retransmission_timeout_backs_off) {
     ti = info_of(fd);
     LONGS_EQUAL(0, ti.tcpi_unacked);
     LONGS_EQUAL(static_cast<int>(tcp_ca_state::Open), ti.tcpi_ca_state);
+    sys_close(fd);
+    sys_close(lfd);
+}
+
+// A peer may ACK any byte (RFC 9293 3.4): one that ACKs 6 bytes into a
+// segment leaves the rest of it to resend from 2 bytes past a word, and its
+// headers must still go out word aligned (a MIPS core faults on the stores).
+TEST(tcp, segment_acked_into_its_middle_is_resent_word_aligned) {
+    int lfd = listener(80);
+    peer p = make_peer();
+    int fd = passive_open(eth, lfd, &p, cat({opt_mss(1000)}));
+    bytes msg = ipv4_test::pattern(3000);
+    LONGS_EQUAL(3000, sys_write(fd, reinterpret_cast<const char*>(msg.data()), msg.size()));
+    LONGS_EQUAL(3, sent(eth).size());
+    uint32_t base = p.ack;
+    p.ack = base + 6;
+    p.send(A);
+    sent(eth);
+    advance_ms(1200);   // the RTO resends what is left of the first segment
+    auto re = sent(eth);
+    CHECK_TRUE(!re.empty());
+    LONGS_EQUAL(base + 6, re[0].seq);
+    CHECK_TRUE(re[0].data == bytes(msg.begin() + 6, msg.begin() + 1000));
+    LONGS_EQUAL(0, net_test::priv_of(eth)->misaligned_ip);
+    p.ack = base + 3000;
+    p.send(A);
+    LONGS_EQUAL(0, info_of(fd).tcpi_unacked);
     sys_close(fd);
     sys_close(lfd);
 }
