@@ -231,11 +231,12 @@ void sock_release(socket* sock) {
 int security_socket_create(int family, int type, int protocol, int kern) {
     trace::scope t(trace::cat::socket, "security_socket_create");
     (void)protocol;
-    // What packet_create checks before anything else (CAP_NET_RAW, seed
-    // 001's suser()); SOCK_PACKET arrives here as PF_PACKET. PF_INET's
-    // SOCK_RAW is checked by inet_create after its protocol lookup, as the
-    // inetsw_array says (.capability = CAP_NET_RAW), so that a bad
-    // protocol is still EPROTONOSUPPORT/EINVAL for everyone, as in Linux.
+    // What packet_create checks before anything else (CAP_NET_RAW; suser()
+    // in Linux 2.x's net/packet/af_packet.c); SOCK_PACKET arrives here as
+    // PF_PACKET. PF_INET's SOCK_RAW is checked by inet_create after its
+    // protocol lookup, as the inetsw_array says (.capability =
+    // CAP_NET_RAW), so that a bad protocol is still EPROTONOSUPPORT/EINVAL
+    // for everyone, as in Linux.
     if (kern) {
         return 0;
     }

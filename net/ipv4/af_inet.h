@@ -19,8 +19,8 @@ void ipv4_init();
 // test starts again from net_dev_init() + ipv4_init().
 void ipv4_exit();
 
-// The PF_INET socket family on top (Linux's fs_initcall(inet_init), seed
-// 000): proto_register of the protocols, sock_register(&inet_family_ops),
+// The PF_INET socket family on top (fs_initcall(inet_init) in Linux's
+// net/ipv4/af_inet.c): proto_register of the protocols, sock_register(&inet_family_ops),
 // the inetsw switch from inetsw_array, then ipv4_init() and raw sockets'
 // delivery hook. From start_kernel after sock_init() and net_dev_init().
 int inet_init();
