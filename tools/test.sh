@@ -44,9 +44,16 @@ echo "Test counts:"
 for preset in host host-asan malta malta-be fuzz; do
   log=build/$preset/Testing/Temporary/LastTest.log
   [ -f "$log" ] || continue
-  sed 's/\x1b\[[0-9;]*m//g' "$log" |
-    grep -E '^(OK|Errors) \(|^"[^"]*" start time|^=*.*[0-9]+ (passed|failed|skipped|error)|^stat::number_of_executed_units' |
-    sed -E 's/^=+ (.*) =+$/    \1/; s/^([0-9]+ (passed|failed|skipped|error))/    \1/; s/^(OK|Errors) /    \1 /; s/^"([^"]*)" start time.*/  \1:/'
+  echo "$preset:"
+  # A test's name, then its runner's count lines; a test whose runner
+  # prints none (a compile-only check, a regression replay) only in
+  # ctest's own summary above.
+  sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '
+    /^"[^"]*" start time/ { name = $1; gsub(/"/, "", name); next }
+    /^(OK|Errors) \(|^(=+ )?[0-9]+ (passed|failed|skipped|error)|^stat::number_of_executed_units/ {
+      if (name != "") { print "  " name ":"; name = "" }
+      line = $0; gsub(/^=+ | =+$/, "", line); print "    " line
+    }'
 done
 echo "test seed: MIPSNET_SEED=$MIPSNET_SEED"
 exit $status
