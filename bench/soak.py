@@ -390,6 +390,11 @@ def soak(ns, args):
         if trouble:
             problems.append(f"the console reports trouble: {trouble[:3]}")
         if problems:
+            # What is left, for the one who reads the failure: the guest's
+            # sockets with their states, queues and timers, and the host's.
+            print("guest /proc/net/tcp:\n" + q.run("cat /proc/net/tcp", timeout=60))
+            print("guest /proc/net/sockstat:\n" + q.run("cat /proc/net/sockstat", timeout=60))
+            print("host ss -tanoi:\n" + inside(ns, "ss", "-tanoi", check=False).stdout)
             print("\n*** SOAK FAILED: LEAK OR DAMAGE ***", file=sys.stderr)
             for p in problems:
                 print(f"*** {p}", file=sys.stderr)
