@@ -248,7 +248,12 @@ def settle(rec, listeners, seconds, interval):
 
 
 def plot(rows, base, path):
-    import matplotlib
+    """Draws the curve; False (and the CSV is all there is) without matplotlib."""
+    try:
+        import matplotlib
+    except ImportError:
+        print(f"no matplotlib (tools/deps.sh bench installs it): {path} not drawn", file=sys.stderr)
+        return False
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     t = [r["seconds"] / 60 for r in rows]
@@ -273,6 +278,7 @@ def plot(rows, base, path):
     fig.suptitle("mipsnet soak: memory and sockets")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
+    return True
 
 
 def boot(ns, kernel, append):
@@ -307,6 +313,7 @@ def main():
     args = ap.parse_args()
     if args.load:
         return load_main(*args.load)
+    subprocess.run([os.path.join(ROOT, "tools", "deps.sh"), "bench"], check=True)
     os.makedirs(OUT, exist_ok=True)
     with tap_netns("soak", HOST) as ns:
         return soak(ns, args)
@@ -358,7 +365,7 @@ def soak(ns, args):
         settled = settle(rec, listeners, args.settle, args.interval)
         renew_rx_ring(ns)
         end = rec.take("end")
-        plot(rec.rows, base, os.path.join(OUT, "soak.png"))
+        drawn = plot(rec.rows, base, os.path.join(OUT, "soak.png"))
         rec.file.close()
         dmesg = q.run("dmesg", timeout=60)
         trouble = [l for l in (q.output + dmesg).splitlines() if BAD_CONSOLE.search(l)]
@@ -374,7 +381,7 @@ def soak(ns, args):
               f"({end['used_kb'] - base['used_kb']:+d}), slab {base['slab_kb']} -> {end['slab_kb']} KiB, "
               f"sockets {base['sockets']} -> {end['sockets']}, TIME_WAIT {end['tcp_tw']}, "
               f"app heap {base['app_heap_kb']} -> {end['app_heap_kb']} KiB")
-        print(f"samples: {os.path.join(OUT, 'soak.csv')}, plot: {os.path.join(OUT, 'soak.png')}")
+        print(f"samples: {os.path.join(OUT, 'soak.csv')}" + (f", plot: {os.path.join(OUT, 'soak.png')}" if drawn else ""))
         problems = []
         if end["used_kb"] - base["used_kb"] > args.tolerance_kb:
             problems.append(f"kernel memory in use {end['used_kb'] - base['used_kb']} KiB above the baseline "
