@@ -643,7 +643,9 @@ void tcp_send_fin(struct sock* sk) {
     } else {
         sk_buff* skb = sk_stream_alloc_skb(sk, 0, GFP_ATOMIC, true);
         if (!skb) {
-            return;   // Linux loops here; the close path's RST covers us
+            // No memory even for a header: as Linux's tcp_send_fin, no FIN
+            // is queued and the state has moved on without it.
+            return;
         }
         tcp_skb_cb* cb = TCP_SKB_CB(skb);
         cb->seq = tp->write_seq;
