@@ -33,17 +33,16 @@ TEST_GROUP(tcp_orphan) {
         tcp_memory_allocated = 0;
     }
     peer make_peer() { return peer{eth}; }
-    // Advances the clock in steps of a second, at most `seconds`, until
-    // only the listener is left; returns how many seconds that took.
-    unsigned until_freed(unsigned seconds) {
-        for (unsigned s = 0; s < seconds; ++s) {
-            if (tcp_sockets_allocated == 1 && tcp_hash_count() == 1) {
-                return s;
-            }
+    // Advances the clock a second at a time, the peer silent, until only
+    // the listener is left: that must happen within `seconds`.
+    void freed_within(unsigned seconds) {
+        unsigned s = 0;
+        for (; s < seconds && (tcp_sockets_allocated > 1 || tcp_hash_count() > 1); ++s) {
             advance_ms(1000);
             sent(eth);
         }
-        return seconds;
+        CHECK_TRUE(s < seconds);
+        check_only_the_listener();
     }
     void check_only_the_listener() {
         LONGS_EQUAL(1, tcp_sockets_allocated);
@@ -58,8 +57,7 @@ TEST(tcp_orphan, fin_wait1_with_a_silent_peer_is_freed) {
     int fd = passive_open(eth, lfd, &p);
     sys_close(fd);
     CHECK_TRUE(expect_one(eth).flags & F);
-    CHECK_TRUE(until_freed(300) < 300);
-    check_only_the_listener();
+    freed_within(300);
     CHECK_TRUE(tcp_ext_mib_get(LINUX_MIB_TCPABORTONTIMEOUT) >= 1);
 }
 
@@ -70,8 +68,7 @@ TEST(tcp_orphan, fin_wait1_with_data_in_flight_and_a_silent_peer_is_freed) {
     LONGS_EQUAL(20000, sys_write(fd, reinterpret_cast<const char*>(data.data()), data.size()));
     CHECK_FALSE(sent(eth).empty());
     sys_close(fd);
-    CHECK_TRUE(until_freed(300) < 300);
-    check_only_the_listener();
+    freed_within(300);
 }
 
 TEST(tcp_orphan, last_ack_with_a_silent_peer_is_freed) {
@@ -81,8 +78,7 @@ TEST(tcp_orphan, last_ack_with_a_silent_peer_is_freed) {
     expect_one(eth);
     sys_close(fd);   // CLOSE_WAIT -> LAST_ACK
     CHECK_TRUE(expect_one(eth).flags & F);
-    CHECK_TRUE(until_freed(300) < 300);
-    check_only_the_listener();
+    freed_within(300);
 }
 
 TEST(tcp_orphan, closing_with_a_silent_peer_is_freed) {
@@ -93,8 +89,7 @@ TEST(tcp_orphan, closing_with_a_silent_peer_is_freed) {
     CHECK_TRUE(fin.flags & F);
     p.send(F | A);   // crossed FINs: ours not acknowledged yet
     expect_one(eth);
-    CHECK_TRUE(until_freed(300) < 300);
-    check_only_the_listener();
+    freed_within(300);
 }
 
 // The peer keeps answering the probes, with its window shut: the orphan's
