@@ -11,11 +11,26 @@
 #include "kernel/printk.h"
 #include "kernel/uapi/errno.h"
 #include "net/core/netdevice.h"
+#include "net/core/skb_fault.h"
 
 namespace {
 
 kmem_cache* skbuff_head_cache;
 skb_counters counters;
+unsigned fail_space, fail_times;   // skb_fail_allocations()
+
+// Linux's should_fail(): the next allocation is refused on purpose.
+bool should_fail() {
+    if (!fail_times) {
+        return false;
+    }
+    if (fail_space) {
+        --fail_space;
+        return false;
+    }
+    --fail_times;
+    return true;
+}
 
 unsigned data_align() {
     unsigned line = cache_line_size();
@@ -170,8 +185,19 @@ void skb_init() {
 
 const skb_counters& skb_stats() { return counters; }
 
+void skb_fail_allocations(unsigned space, unsigned times) {
+    cpu::irq_guard irq;
+    fail_space = space;
+    fail_times = times;
+}
+
 sk_buff* alloc_skb(unsigned int size, gfp_t gfp) {
-    sk_buff* skb = new_head(gfp);
+    bool refused;
+    {
+        cpu::irq_guard irq;
+        refused = should_fail();
+    }
+    sk_buff* skb = refused ? nullptr : new_head(gfp);
     size_t bytes = size;
     uint8_t* data = skb ? alloc_data(bytes, gfp) : nullptr;
     if (!data) {

@@ -12,13 +12,17 @@
 #include "kernel/softirq.h"
 #include "net/core/netdevice.h"
 #include "net/core/rtnetlink.h"
+#include "net/core/skb_fault.h"
 #include "net/ethernet/etherdevice.h"
 #include "tests/unit/host/host_stub.h"
 #include "tests/unit/mm_arena.h"
 
 namespace net_test {
 
-inline void teardown() { mm::normal_zone().reset(); }
+inline void teardown() {
+    skb_fail_allocations(0, 0);   // a failing test must not fail the next one's allocations
+    mm::normal_zone().reset();
+}
 
 // Every sk_buff and data buffer allocated since mark() has been freed.
 struct leak_check {

@@ -361,6 +361,21 @@ TEST(skbuff, allocation_failure_returns_null_and_leaks_nothing) {
     LONGS_EQUAL(failures + 1, skb_stats().alloc_failures);
 }
 
+TEST(skbuff, injected_failures_come_after_the_space_and_stop) {
+    unsigned long failures = skb_stats().alloc_failures;
+    skb_fail_allocations(2, 3);
+    sk_buff* got[7];
+    for (sk_buff*& skb : got) {
+        skb = alloc_skb(64, GFP_KERNEL);
+    }
+    bool expect_null[7] = {false, false, true, true, true, false, false};
+    for (unsigned i = 0; i < 7; ++i) {
+        CHECK_EQUAL(expect_null[i], got[i] == nullptr);
+        kfree_skb(got[i]);
+    }
+    LONGS_EQUAL(failures + 3, skb_stats().alloc_failures);
+}
+
 TEST(skbuff, queues_keep_order_and_count) {
     sk_buff_head q;
     skb_queue_head_init(&q);
