@@ -635,6 +635,12 @@ void tcp_close(struct sock* sk, long) {
     } else if (tcp_close_state(sk)) {
         tcp_send_fin(sk);
     }
+    if (closing_state(sk->sk_state) && !fin_queued(sk)) {
+        // No memory for the FIN (now or at shutdown()): nothing would ever
+        // end the orphan, so it ends now, and the peer hears of it.
+        tcp_set_state(sk, TCP_CLOSE);
+        tcp_send_active_reset(sk);
+    }
     if (sk->sk_linger.l_onoff && sk->sk_linger.l_linger && closing_state(sk->sk_state)) {
         // SO_LINGER: wait for the FIN's ACK, at most the linger time.
         long timeo = static_cast<long>(sk->sk_linger.l_linger) * HZ;

@@ -560,6 +560,7 @@ void tcp_push_pending_frames(struct sock* sk);
 void tcp_send_ack(struct sock* sk);
 void tcp_send_delayed_ack(struct sock* sk);
 void tcp_send_fin(struct sock* sk);
+bool fin_queued(struct sock* sk);       // our FIN waits in the write queue
 void tcp_send_active_reset(struct sock* sk);
 int tcp_send_synack(struct sock* sk);
 int tcp_connect(struct sock* sk);       // the SYN, state SYN_SENT

@@ -633,31 +633,40 @@ void tcp_send_delayed_ack(struct sock* sk) {
     mod_timer(&tp->delack_timer, timeout);
 }
 
-// The FIN rides on the last unsent segment, or goes alone (Linux's tcp_send_fin).
+// The FIN rides on the last unsent segment, or goes alone (Linux's
+// tcp_send_fin). With no memory for a segment of its own it joins the last
+// one sent, as Linux's does under memory pressure: the retransmit timer,
+// already running for it, carries the FIN the next time it goes out. A SYN
+// takes no FIN here, so then nothing is queued (fin_queued() says so).
 void tcp_send_fin(struct sock* sk) {
     tcp_sock* tp = tcp_sk(sk);
     sk_buff* tail = skb_peek_tail(&tp->write_queue);
     if (tail && tp->send_head) {
         TCP_SKB_CB(tail)->tcp_flags |= TCPHDR_FIN;
         ++TCP_SKB_CB(tail)->end_seq;
-    } else {
-        sk_buff* skb = sk_stream_alloc_skb(sk, 0, GFP_ATOMIC, true);
-        if (!skb) {
-            // No memory even for a header: as Linux's tcp_send_fin, no FIN
-            // is queued and the state has moved on without it.
-            return;
-        }
+    } else if (sk_buff* skb = sk_stream_alloc_skb(sk, 0, GFP_ATOMIC, true)) {
         tcp_skb_cb* cb = TCP_SKB_CB(skb);
         cb->seq = tp->write_seq;
         cb->end_seq = tp->write_seq + 1;
         cb->tcp_flags = TCPHDR_FIN | TCPHDR_ACK;
         __skb_queue_tail(&tp->write_queue, skb);
-        if (!tp->send_head) {
-            tp->send_head = skb;
-        }
+        tp->send_head = skb;
+    } else if (tail && !(TCP_SKB_CB(tail)->tcp_flags & TCPHDR_SYN)) {
+        // Pretend it went with the last transmit: snd_nxt is where it would
+        // be, since a retransmit does not move it.
+        TCP_SKB_CB(tail)->tcp_flags |= TCPHDR_FIN;
+        ++TCP_SKB_CB(tail)->end_seq;
+        ++tp->snd_nxt;
+    } else {
+        return;
     }
     ++tp->write_seq;
     tcp_write_xmit(sk, tcp_current_mss(sk), 2);
+}
+
+bool fin_queued(struct sock* sk) {
+    sk_buff* tail = skb_peek_tail(&tcp_sk(sk)->write_queue);
+    return tail && (TCP_SKB_CB(tail)->tcp_flags & TCPHDR_FIN);
 }
 
 void tcp_send_active_reset(struct sock* sk) {

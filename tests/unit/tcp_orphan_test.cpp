@@ -169,3 +169,70 @@ TEST(tcp_orphan, acknowledged_orphan_gives_its_memory_back) {
     advance_ms(61000);   // TIME_WAIT
     check_only_the_listener();
 }
+
+// No memory for a FIN segment of its own, nothing in flight to carry it:
+// without a FIN no timer would ever end the orphan, so close() aborts it.
+TEST(tcp_orphan, no_memory_for_the_fin_resets_and_frees_it) {
+    peer p = make_peer();
+    int fd = passive_open(eth, lfd, &p);
+    skb_fail_allocations(0, 1);   // the FIN's skb; the RST's is had
+    sys_close(fd);
+    CHECK_TRUE(expect_one(eth).flags & R);
+    check_only_the_listener();
+}
+
+TEST(tcp_orphan, no_memory_for_the_fin_in_close_wait_resets_and_frees_it) {
+    peer p = make_peer();
+    int fd = passive_open(eth, lfd, &p);
+    p.send(F | A);
+    expect_one(eth);
+    skb_fail_allocations(0, 1);
+    sys_close(fd);
+    CHECK_TRUE(expect_one(eth).flags & R);
+    check_only_the_listener();
+}
+
+// shutdown() found no memory for the FIN; close() later must not leave the
+// FIN_WAIT1 sock waiting for an ACK of a FIN never sent.
+TEST(tcp_orphan, close_after_a_shutdown_that_had_no_memory_resets_and_frees_it) {
+    peer p = make_peer();
+    int fd = passive_open(eth, lfd, &p);
+    skb_fail_allocations(0, 1);
+    LONGS_EQUAL(0, sys_shutdown(fd, SHUT_WR));
+    CHECK_TRUE(sent(eth).empty());
+    sys_close(fd);
+    CHECK_TRUE(expect_one(eth).flags & R);
+    check_only_the_listener();
+}
+
+// With data in flight the FIN joins its last segment (Linux's tcp_send_fin
+// under memory pressure) and goes out with the retransmit.
+TEST(tcp_orphan, no_memory_for_the_fin_sends_it_with_the_data_in_flight) {
+    peer p = make_peer();
+    int fd = passive_open(eth, lfd, &p);
+    bytes data = ipv4_test::pattern(100);
+    LONGS_EQUAL(100, sys_write(fd, reinterpret_cast<const char*>(data.data()), data.size()));
+    out_seg first = expect_one(eth);
+    CHECK_FALSE(first.flags & F);
+    skb_fail_allocations(0, 1);
+    sys_close(fd);
+    CHECK_TRUE(sent(eth).empty());
+    std::vector<out_seg> out;
+    for (unsigned ms = 0; ms < 3000 && out.empty(); ms += 10) {
+        advance_ms(10);   // to the first retransmit
+        out = sent(eth);
+    }
+    LONGS_EQUAL(1, out.size());
+    out_seg again = out[0];
+    LONGS_EQUAL(first.seq, again.seq);
+    LONGS_EQUAL(100, again.data.size());
+    CHECK_TRUE(again.flags & F);
+    p.ack = again.seq + 101;
+    p.send(A);   // data and FIN: FIN_WAIT2
+    p.send(F | A);
+    out_seg last = expect_one(eth);
+    CHECK_FALSE(last.flags & R);
+    LONGS_EQUAL(p.seq, last.ack);
+    advance_ms(61000);   // TIME_WAIT
+    check_only_the_listener();
+}
