@@ -622,7 +622,16 @@ int tcp_v4_connect(struct sock* sk, sockaddr* uaddr, int addr_len) {
     tp->tsoffset = secure_tcp_ts_off(inet->inet_saddr, inet->inet_daddr);
     tp->pmtu_cookie = 0;
     tcp_sync_mss(sk, rt.rt_mtu);
-    return tcp_connect(sk);
+    if (int err = tcp_connect(sk)) {
+        // No SYN could be queued: back to CLOSE, so connect() may be tried
+        // again (Linux's tcp_v4_connect, its failure label).
+        tcp_set_state(sk, TCP_CLOSE);
+        sk_dst_reset(sk);
+        inet->inet_daddr = 0;
+        inet->inet_dport = 0;
+        return err;
+    }
+    return 0;
 }
 
 namespace {

@@ -236,7 +236,13 @@ void tcp_v4_conn_request(struct sock* sk, sk_buff* skb) {
     tp->rto = TCP_TIMEOUT_INIT;
     TCP_INC_STATS(TCP_MIB_PASSIVEOPENS);
     kfree_skb(skb);
-    tcp_send_synack(child);
+    if (tcp_send_synack(child)) {
+        // No memory for the SYN-ACK: with nothing queued no timer would end
+        // the child, which would hold a SYN queue place for good. It goes;
+        // the client's retransmitted SYN starts again.
+        NET_INC_STATS(LINUX_MIB_LISTENDROPS);
+        tcp_done(child);
+    }
 }
 
 struct sock* tcp_v4_cookie_check(struct sock* sk, sk_buff* skb) {

@@ -1,0 +1,62 @@
+// host-only: TCP when no sk_buff can be had for a SYN or SYN-ACK
+// (skb_fail_allocations). Nothing may be left waiting for a timer that was
+// never armed: a child without its SYN-ACK is dropped, as its SYN was, and
+// a connect() without its SYN fails and leaves the socket to try again.
+// (The FIN's case is in tcp_orphan_test.cpp.)
+#include <CppUTest/TestHarness.h>
+
+#include "net/core/skb_fault.h"
+#include "tests/unit/tcp_test_util.h"
+
+using namespace tcp_test;
+
+TEST_GROUP(tcp_nomem) {
+    socket_test::env e;
+    net_device* eth = nullptr;
+    void setup() override {
+        e.setup();
+        eth = e.ip.eth;
+        e.ip.know(peer_ip, ipv4_test::peer_mac);
+    }
+    void teardown() override {
+        e.teardown();
+        unsigned long socks = tcp_sockets_allocated;
+        long mem = tcp_memory_allocated;
+        tcp_sockets_allocated = 0;
+        tcp_memory_allocated = 0;
+        LONGS_EQUAL(0, socks);
+        LONGS_EQUAL(0, mem);
+    }
+};
+
+TEST(tcp_nomem, a_child_without_its_syn_ack_is_dropped_and_the_syn_again_is_answered) {
+    int lfd = listener(80);
+    unsigned long drops = tcp_ext_mib_get(LINUX_MIB_LISTENDROPS);
+    peer p{eth};
+    skb_fail_allocations(1, 1);   // the SYN's own frame comes first, then the SYN-ACK
+    p.send(S, {}, cat({opt_mss(1460)}));
+    CHECK_TRUE(sent(eth).empty());
+    LONGS_EQUAL(drops + 1, tcp_ext_mib_get(LINUX_MIB_LISTENDROPS));
+    LONGS_EQUAL(1, tcp_sockets_allocated);   // the listener alone
+    LONGS_EQUAL(1, tcp_hash_count());
+    peer again{eth};   // the client's retransmit: same port, same ISN
+    int fd = passive_open(eth, lfd, &again);
+    CHECK_TRUE(fd >= 0);
+    sys_close(fd);
+    sys_close(lfd);
+}
+
+TEST(tcp_nomem, connect_without_its_syn_fails_and_may_be_tried_again) {
+    int fd = tcp_socket();
+    sockaddr_in to = sin_at(peer_ip, 5001);
+    skb_fail_allocations(0, 1);
+    LONGS_EQUAL(-ENOBUFS, sys_connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to));
+    CHECK_TRUE(sent(eth).empty());
+    LONGS_EQUAL(0, tcp_hash_count());
+    LONGS_EQUAL(-EINPROGRESS, sys_connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to));
+    out_seg syn = expect_one(eth);
+    LONGS_EQUAL(S, syn.flags);
+    LONGS_EQUAL(5001, syn.dport);
+    sys_close(fd);
+    CHECK_TRUE(sent(eth).empty());
+}
