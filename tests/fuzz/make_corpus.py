@@ -141,7 +141,7 @@ def syscall_corpus():
     write("fuzz_syscall", "rootfs_tmp_dir", struct.pack(">H", 8) + b"/tmp\0\0\0\0" + listing)
 
 
-# fuzz_tcp's operations (see fuzz_tcp.cpp): opcode % 8.
+# fuzz_tcp's operations (see fuzz_tcp.cpp): opcode % 9.
 def tcp_syn(slot, opts=b"", win=65535, isn=1000):
     return bytes([0, slot]) + struct.pack(">H", win) + bytes([len(opts)]) + opts + struct.pack(">I", isn)
 
@@ -154,6 +154,7 @@ def tcp_seg(slot, flags, sd=0, ad=0, win=65535, opts=b"", length=0):
 TCP_TICK = lambda ms: bytes([3]) + struct.pack(">H", ms)
 TCP_ACCEPT = bytes([4])
 TCP_APP = lambda fd, action, arg: bytes([5, fd, action]) + struct.pack(">H", arg)
+TCP_NOMEM = lambda space, times: bytes([8, space, times])
 F, S, R, P, A = 1, 2, 4, 8, 16
 
 
@@ -165,6 +166,7 @@ def tcp_corpus():
     write("fuzz_tcp", "data_out", hs + TCP_APP(0, 2, 5000) + tcp_seg(0, A, ad=0) + TCP_TICK(1000))
     write("fuzz_tcp", "out_of_order", hs + tcp_seg(0, A, sd=1000, length=500) + tcp_seg(0, A, length=1000))
     write("fuzz_tcp", "close", hs + TCP_APP(0, 4, 0) + tcp_seg(0, A, ad=1) + tcp_seg(0, F | A, ad=1) + TCP_TICK(2000))
+    write("fuzz_tcp", "close_no_memory", hs + TCP_APP(0, 2, 100) + TCP_NOMEM(0, 1) + TCP_APP(0, 4, 0) + TCP_TICK(2000))
     write("fuzz_tcp", "peer_close", hs + tcp_seg(0, F | A) + TCP_APP(0, 0, 10) + TCP_APP(0, 3, 1))
     write("fuzz_tcp", "connect", bytes([6, 1]) + struct.pack(">I", 5000) + tcp_seg(1, S | A) + TCP_TICK(100))
 
