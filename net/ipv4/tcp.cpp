@@ -7,6 +7,7 @@
 #include "kernel/fs/poll.h"
 #include "kernel/jiffies.h"
 #include "kernel/mm/page_alloc.h"
+#include "kernel/random.h"
 #include "kernel/softirq.h"
 #include "kernel/time.h"
 #include "kernel/trace.h"
@@ -271,12 +272,33 @@ int sk_stream_wait_connect(struct sock* sk, long* timeo) {
     }
 }
 
+// Below its send buffer the socket was refused an sk_buff by the allocator,
+// not by its own limit: waiting for the buffer to drain would return at
+// once and the writer would spin. It sleeps a moment instead, 2 jiffies to
+// HZ/5, for memory to come back (Linux's sk_stream_wait_memory, vm_wait).
+void wait_for_the_allocator(struct sock* sk, long* timeo) {
+    long nap = static_cast<long>(get_random_u32_below(HZ / 5)) + 2;
+    long left = nap < *timeo ? nap : *timeo;
+    long slept = left;
+    sk_wait_event(sk, &left, [sk] { return sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN); });
+    if (*timeo != MAX_SCHEDULE_TIMEOUT) {
+        *timeo -= slept - left;
+    }
+}
+
 int sk_stream_wait_memory(struct sock* sk, long* timeo) {
     if (!*timeo) {
         return -EAGAIN;
     }
     if (sk->sk_socket) {
         sk->sk_socket->flags |= SOCKWQ_ASYNC_NOSPACE;
+    }
+    if (sk_wmem_alloc_get(sk) < sk->sk_sndbuf) {
+        wait_for_the_allocator(sk, timeo);
+        if (sk->sk_err) {
+            return sock_error(sk);
+        }
+        return sk->sk_shutdown & SEND_SHUTDOWN ? -EPIPE : (*timeo ? 0 : -EAGAIN);
     }
     sk_wait_event(sk, timeo, [sk] {
         return sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN) || sk_wmem_alloc_get(sk) < sk->sk_sndbuf;

@@ -425,20 +425,6 @@ void recv_thread(void* p) {
     b->ended = jiffies;
 }
 
-task_struct* start_thread(void (*fn)(void*), void* arg) {
-    task_struct* t = kthread_create(fn, arg, "sock-test", 10);
-    t->files = get_files_struct(current->files);
-    t->flags |= current->flags & PF_PRIVILEGED;
-    wake_up_process(t);
-    schedule();   // it runs until it blocks
-    return t;
-}
-
-void reap(task_struct* t) {
-    exit_files(t);
-    release_task(t);
-}
-
 }  // namespace
 
 TEST(socket, blocking_receive_times_out_with_eagain) {

@@ -146,4 +146,20 @@ inline std::string read_proc(const char* path) {
     return out;
 }
 
+// A thread sharing the test's file table, run until it first blocks; a
+// system call that would block the test itself runs in one.
+inline task_struct* start_thread(void (*fn)(void*), void* arg) {
+    task_struct* t = kthread_create(fn, arg, "sock-test", 10);
+    t->files = get_files_struct(current->files);
+    t->flags |= current->flags & PF_PRIVILEGED;
+    wake_up_process(t);
+    schedule();   // it runs until it blocks
+    return t;
+}
+
+inline void reap(task_struct* t) {
+    exit_files(t);
+    release_task(t);
+}
+
 }  // namespace socket_test

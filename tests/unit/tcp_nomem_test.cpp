@@ -1,10 +1,12 @@
 // host-only: TCP when no sk_buff can be had for a SYN or SYN-ACK
 // (skb_fail_allocations). Nothing may be left waiting for a timer that was
 // never armed: a child without its SYN-ACK is dropped, as its SYN was, and
-// a connect() without its SYN fails and leaves the socket to try again.
-// (The FIN's case is in tcp_orphan_test.cpp.)
+// a connect() without its SYN fails and leaves the socket to try again, a
+// blocking writer naps between tries instead of spinning. (The FIN's case
+// is in tcp_orphan_test.cpp.)
 #include <CppUTest/TestHarness.h>
 
+#include "kernel/jiffies.h"
 #include "net/core/skb_fault.h"
 #include "tests/unit/tcp_test_util.h"
 
@@ -59,4 +61,52 @@ TEST(tcp_nomem, connect_without_its_syn_fails_and_may_be_tried_again) {
     LONGS_EQUAL(5001, syn.dport);
     sys_close(fd);
     CHECK_TRUE(sent(eth).empty());
+}
+
+namespace {
+
+struct blocked_write {
+    int fd;
+    long result = 1;
+    bytes data = ipv4_test::pattern(100);
+};
+
+void write_thread(void* p) {
+    auto* w = static_cast<blocked_write*>(p);
+    w->result = sys_write(w->fd, reinterpret_cast<const char*>(w->data.data()), w->data.size());
+}
+
+}  // namespace
+
+// The allocator, not the send buffer, said no: a blocking writer naps and
+// tries again (Linux's vm_wait) instead of spinning on the allocator.
+TEST(tcp_nomem, a_blocking_writer_refused_memory_naps_and_retries) {
+    int lfd = listener(80);
+    peer p{eth};
+    int fd = passive_open(eth, lfd, &p);
+    LONGS_EQUAL(0, sys_fcntl(fd, uapi::f_setfl, 0));   // blocking
+    unsigned long failures = skb_stats().alloc_failures;
+    skb_fail_allocations(0, 100000);
+    blocked_write w;
+    w.fd = fd;
+    task_struct* t = socket_test::start_thread(write_thread, &w);
+    LONGS_EQUAL(1, w.result);   // asleep, not spinning
+    LONGS_EQUAL(failures + 1, skb_stats().alloc_failures);
+    for (unsigned ms = 0; ms < 1000; ms += 10) {
+        ipv4_test::advance_ms(10);
+        schedule();   // the writer runs when its nap is over
+    }
+    LONGS_EQUAL(1, w.result);
+    // Each nap 2 to HZ/5 + 1 jiffies.
+    unsigned long tries = skb_stats().alloc_failures - failures, second = msecs_to_jiffies(1000);
+    CHECK_TRUE(tries >= second / (HZ / 5 + 1) && tries <= second / 2 + 1);
+    skb_fail_allocations(0, 0);   // memory again
+    ipv4_test::advance_ms(300);
+    schedule();
+    LONGS_EQUAL(100, w.result);
+    out_seg s = expect_one(eth);
+    LONGS_EQUAL(100, s.data.size());
+    socket_test::reap(t);
+    sys_close(fd);
+    sys_close(lfd);
 }
