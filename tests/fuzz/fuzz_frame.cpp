@@ -11,8 +11,11 @@
 //   tick:     u16 milliseconds (at most 2 s)
 //   read:     every socket read empty
 //   send:     a UDP datagram to an address the input gives
-// Every 4096 inputs the clock runs two minutes on and the sk_buffs in use
-// must be back where they were: anything else is a leak.
+//   nomem:    u8 space, u8 times: after `space` more sk_buffs, `times`
+//             allocations fail (undone after each input)
+// Every 4096 inputs (MIPSNET_FUZZ_CHECK_EVERY) the clock runs two minutes
+// on and the sk_buffs in use must be back where they were: anything else
+// is a leak.
 #include <stdlib.h>
 #include <string.h>
 
@@ -153,7 +156,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static unsigned runs;
     fuzz::reader in(data, size);
     for (int ops = 0; ops < 64 && !in.empty(); ++ops) {
-        switch (in.u8() % 8) {
+        switch (in.u8() % 9) {
         case 0:
         case 1: {
             const uint8_t* f;
@@ -167,12 +170,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         case 5: fuzz::advance_ms(in.u16() % 2000); break;
         case 6: read_all(); break;
         case 7: udp_send(in); break;
+        case 8: fuzz::fail_allocations(in); break;
         }
         fuzz::drain_sent();
     }
+    fuzz::allocations_back();
     read_all();
     fuzz::drain_sent();
-    if (++runs % 4096 == 0) {
+    static const unsigned every = fuzz::check_every(4096);
+    if (++runs % every == 0) {
         settle_and_check_leaks();
     }
     return 0;

@@ -24,7 +24,6 @@
 
 #include "kernel/syscalls.h"
 #include "net/core/checksum.h"
-#include "net/core/skb_fault.h"
 #include "net/ipv4/tcp.h"
 #include "tests/fuzz/stack.h"
 #include "tests/unit/socket_test_util.h"
@@ -225,15 +224,6 @@ void op_raw(fuzz::reader& in) {
     send_tcp(s, th.flags, ntohl(th.seq), ntohl(th.ack_seq), ntohs(th.window), opts, optlen, data, len);
 }
 
-// A failed check names only the input it came after, which may not be
-// the one that left something behind: MIPSNET_FUZZ_CHECK_EVERY=1 checks
-// after every input (as the regressions run), so the artifact is the cause.
-unsigned check_every() {
-    const char* v = getenv("MIPSNET_FUZZ_CHECK_EVERY");
-    int n = v ? atoi(v) : 0;
-    return n > 0 ? static_cast<unsigned>(n) : 1024;
-}
-
 void print_sock(struct sock* sk, void*) {
     const tcp_sock* tp = tcp_sk(sk);
     fprintf(stderr, "  state %u orphan %d port %u->%u snd_una %u snd_nxt %u write_seq %u packets_out %u queue %u "
@@ -313,16 +303,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         case 5: op_app(in); break;
         case 6: op_connect(in); break;
         case 7: op_raw(in); break;
-        case 8: {
-            unsigned space = in.u8() % 8;
-            skb_fail_allocations(space, in.u8() % 4);
-            break;
-        }
+        case 8: fuzz::fail_allocations(in); break;
         }
         observe_and_drain();
     }
-    skb_fail_allocations(0, 0);
-    static const unsigned every = check_every();
+    fuzz::allocations_back();
+    static const unsigned every = fuzz::check_every(1024);
     if (++runs % every == 0) {
         close_all_and_check();
     }

@@ -20,7 +20,7 @@ def write(target, name, data):
         f.write(data)
 
 
-# fuzz_frame's operations (see fuzz_frame.cpp): opcode % 8.
+# fuzz_frame's operations (see fuzz_frame.cpp): opcode % 9.
 def op_frame(frame):
     return bytes([0]) + struct.pack(">H", len(frame)) + frame
 
@@ -32,6 +32,7 @@ def op_ip(sel, flags, frag, opts, payload):
 
 OP_TICK = lambda ms: bytes([5]) + struct.pack(">H", ms)
 OP_READ = bytes([6])
+OP_NOMEM = lambda space, times: bytes([8, space, times])
 # ip_frame's sel: low bits pick the destination, high nibble the protocol.
 DST_US, DST_BCAST, DST_MCAST, DST_ALLHOSTS = 0, 1, 3, 4
 P_ICMP, P_UDP, P_IGMP, P_TCP = 0x00, 0x10, 0x20, 0x30
@@ -58,6 +59,8 @@ def frame_corpus():
     second = op_ip(P_ICMP | DST_US, 2, 1000 // 8, b"", payload[1000:])      # last, offset 125
     write("fuzz_frame", "fragments", first + second + OP_READ)
     write("fuzz_frame", "fragment_timeout", first + OP_TICK(1999) * 16)
+    write("fuzz_frame", "fragments_no_memory", first + OP_NOMEM(0, 3) + second + OP_READ + OP_TICK(1999) * 16)
+    write("fuzz_frame", "icmp_echo_no_memory", OP_NOMEM(1, 1) + op_frame(echo) + OP_READ)
     send = bytes([7, 1, 0]) + struct.pack(">H", 7) + struct.pack(">H", 4) + b"data"
     write("fuzz_frame", "udp_send", send + OP_TICK(1000))
 

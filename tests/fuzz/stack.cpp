@@ -1,6 +1,9 @@
 #include "tests/fuzz/stack.h"
 
+#include <stdlib.h>
+
 #include "kernel/sched/sched.h"
+#include "net/core/skb_fault.h"
 #include "tests/unit/socket_test_util.h"
 
 namespace fuzz {
@@ -60,6 +63,19 @@ unsigned drain_sent() {
         ++n;
     }
     return n;
+}
+
+void fail_allocations(reader& in) {
+    unsigned space = in.u8() % 8;
+    skb_fail_allocations(space, in.u8() % 4);
+}
+
+void allocations_back() { skb_fail_allocations(0, 0); }
+
+unsigned check_every(unsigned fallback) {
+    const char* v = getenv("MIPSNET_FUZZ_CHECK_EVERY");
+    int n = v ? atoi(v) : 0;
+    return n > 0 ? static_cast<unsigned>(n) : fallback;
 }
 
 uint8_t reader::u8() {

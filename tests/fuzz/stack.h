@@ -23,6 +23,20 @@ void advance_ms(unsigned ms);
 // Frees what the stack sent; returns how many frames it was.
 unsigned drain_sent();
 
+class reader;
+// The nomem operation: u8 space, u8 times from the input; after `space`
+// (< 8) more sk_buffs, `times` (< 4) allocations fail
+// (skb_fail_allocations). A target calls allocations_back() after each
+// input so that the next one starts with memory.
+void fail_allocations(reader& in);
+void allocations_back();
+
+// How many inputs go between a target's leak checks: MIPSNET_FUZZ_CHECK_EVERY
+// if set, else fallback. A failed check names only the input it came after,
+// which may not be the one that left something behind; with 1 (as the
+// regressions run) the artifact is the cause.
+unsigned check_every(unsigned fallback);
+
 // The fuzzer's bytes as a stream of fields; past the end it reads zeros.
 class reader {
 public:
