@@ -576,6 +576,16 @@ int inet_hash_connect(struct sock* sk) {
     ++hashed_count;
     return 0;
 }
+
+// tcp_v4_connect's failure label: back to CLOSE with no peer, so that
+// connect() may be tried again.
+int connect_failed(struct sock* sk, int err) {
+    tcp_set_state(sk, TCP_CLOSE);
+    sk_dst_reset(sk);
+    inet_sk(sk)->inet_daddr = 0;
+    inet_sk(sk)->inet_dport = 0;
+    return err;
+}
 }  // namespace
 
 // Linux's tcp_v4_connect: the route picks the source, a port is found for
@@ -611,25 +621,17 @@ int tcp_v4_connect(struct sock* sk, sockaddr* uaddr, int addr_len) {
     }
     tcp_set_state(sk, TCP_SYN_SENT);
     if (int err = inet_hash_connect(sk)) {
-        tcp_set_state(sk, TCP_CLOSE);
-        sk_dst_reset(sk);
-        inet->inet_daddr = 0;
-        inet->inet_dport = 0;
-        return err;
+        return connect_failed(sk, err);
     }
     tp->write_seq = secure_tcp_seq(inet->inet_saddr, inet->inet_daddr, inet->inet_sport, inet->inet_dport,
                                    tcp_clock_us() * 1000);
     tp->tsoffset = secure_tcp_ts_off(inet->inet_saddr, inet->inet_daddr);
     tp->pmtu_cookie = 0;
     tcp_sync_mss(sk, rt.rt_mtu);
+    // No SYN could be queued (no memory): as Linux, the socket is left to
+    // try again.
     if (int err = tcp_connect(sk)) {
-        // No SYN could be queued: back to CLOSE, so connect() may be tried
-        // again (Linux's tcp_v4_connect, its failure label).
-        tcp_set_state(sk, TCP_CLOSE);
-        sk_dst_reset(sk);
-        inet->inet_daddr = 0;
-        inet->inet_dport = 0;
-        return err;
+        return connect_failed(sk, err);
     }
     return 0;
 }

@@ -22,12 +22,7 @@ TEST_GROUP(tcp_nomem) {
     }
     void teardown() override {
         e.teardown();
-        unsigned long socks = tcp_sockets_allocated;
-        long mem = tcp_memory_allocated;
-        tcp_sockets_allocated = 0;
-        tcp_memory_allocated = 0;
-        LONGS_EQUAL(0, socks);
-        LONGS_EQUAL(0, mem);
+        check_tcp_accounting_is_back();
     }
 };
 

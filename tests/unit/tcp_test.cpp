@@ -26,14 +26,7 @@ TEST_GROUP(tcp) {
     void teardown() override {
         sysctl_tcp = saved;
         e.teardown();
-        // Every sock created was destroyed once (tcp_v4_destroy_sock counts
-        // down) and its memory given back; reset so one failure stays one.
-        unsigned long socks = tcp_sockets_allocated;
-        long mem = tcp_memory_allocated;
-        tcp_sockets_allocated = 0;
-        tcp_memory_allocated = 0;
-        LONGS_EQUAL(0, socks);
-        LONGS_EQUAL(0, mem);
+        check_tcp_accounting_is_back();
     }
     peer make_peer(uint16_t our_port = 80) {
         peer p{eth};

@@ -166,6 +166,18 @@ inline sockaddr_in sin_at(__be32 addr, uint16_t port) {
     return sin;
 }
 
+// After the stack is torn down: every sock created was destroyed once
+// (tcp_v4_destroy_sock counts down) and its memory given back. The counts
+// are reset first so that one test's failure stays its own.
+inline void check_tcp_accounting_is_back() {
+    unsigned long socks = tcp_sockets_allocated;
+    long mem = tcp_memory_allocated;
+    tcp_sockets_allocated = 0;
+    tcp_memory_allocated = 0;
+    LONGS_EQUAL(0, socks);
+    LONGS_EQUAL(0, mem);
+}
+
 inline int tcp_socket(bool nonblock = true) {
     long fd = sys_socket(AF_INET, SOCK_STREAM | (nonblock ? SOCK_NONBLOCK : 0), 0);
     CHECK_TRUE(fd >= 0);
