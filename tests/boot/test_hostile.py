@@ -143,9 +143,13 @@ def renew_rx_ring(netns):
     the load filled, each slab kept for the one or two still in it. 300
     full-size frames renew them all, packed into as few slabs as they need,
     so that both measurements see the ring, not the moment it was last
-    refilled."""
+    refilled. A reply may be missing: after the attacks the guest has been
+    seen to leave 128 requests unanswered for 640 ms, so that the ring was
+    full and the next frame missed; well over 128 replies still mean every
+    buffer was renewed. Liveness is the separate ping that must lose none."""
     r = host(netns, "ping", "-q", "-c", "300", "-i", "0.005", "-s", "1400", "-W", "5", GUEST_IP)
-    assert " 0% packet loss" in r.stdout, r.stdout
+    m = re.search(r"(\d+) received", r.stdout)
+    assert m and int(m.group(1)) >= 290, r.stdout
 
 
 def slab_changes(before, after):
